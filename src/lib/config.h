@@ -9,7 +9,9 @@
  *   "state_dir": "/var/lib/svccert",
  *   "services_dir": "/etc/svccert/services.d",
  *   "probe_timeout": 10,             seconds to wait for a daemon to serve
- *   "warn_days": 30                  expires-soon threshold
+ *   "warn_days": 30,                 expires-soon threshold
+ *   "trust_file": "/etc/svccert/roots.pem"  extra trusted roots (PEM) for
+ *                                    chain checks, besides the system's
  * }
  *
  * With --root DIR every path (the config file's own default location,
@@ -40,6 +42,7 @@ struct config {
 	char *services_dir;   /* resolved under root */
 	int probe_timeout_ms;
 	int warn_days;
+	char *trust_file;     /* resolved under root; NULL when not set */
 };
 
 /*
