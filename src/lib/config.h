@@ -56,7 +56,11 @@ void config_free(struct config *cfg);
 /* root + path, newly allocated; path must be absolute. */
 char *config_resolve(const struct config *cfg, const char *path);
 
-/* hostname then aliases, for a self-signed certificate. */
+/*
+ * hostname then aliases, for a self-signed certificate, without
+ * duplicates.  *names is malloc'd (the caller frees it with free()); the
+ * strings in it belong to cfg.
+ */
 size_t config_reset_names(const struct config *cfg, const char ***names);
 
 #endif
