@@ -175,21 +175,35 @@ static void selfsign_free_names(char **names, size_t count)
 	free(names);
 }
 
-/* Certificates carry A-labels only; an IP address is kept as given. */
+/* Certificates carry A-labels only.  An IP address is kept as given; a
+ * wildcard label is not a name IDNA knows, so only the rest is converted. */
+static char *selfsign_ascii_name(const char *name)
+{
+	ASN1_OCTET_STRING *ip = a2i_IPADDRESS(name);
+	char *rest, *ascii;
+
+	ERR_clear_error();
+	if (ip != NULL) {
+		ASN1_OCTET_STRING_free(ip);
+		return xstrdup(name);
+	}
+	if (strncmp(name, "*.", 2) != 0)
+		return names_to_ascii(name);
+
+	if ((rest = names_to_ascii(name + 2)) == NULL)
+		return NULL;
+	ascii = xasprintf("*.%s", rest);
+	free(rest);
+	return ascii;
+}
+
 static char **selfsign_ascii_names(const char *const *names,
     size_t name_count, struct error *err)
 {
 	char **ascii = xcalloc(name_count, sizeof(*ascii));
-	ASN1_OCTET_STRING *ip;
 
 	for (size_t i = 0; i < name_count; i++) {
-		if ((ip = a2i_IPADDRESS(names[i])) != NULL) {
-			ASN1_OCTET_STRING_free(ip);
-			ascii[i] = xstrdup(names[i]);
-			continue;
-		}
-		ERR_clear_error();
-		if ((ascii[i] = names_to_ascii(names[i])) == NULL) {
+		if ((ascii[i] = selfsign_ascii_name(names[i])) == NULL) {
 			error_set(err, "bad-name", "\"%s\" is not a valid host "
 			    "name; give names such as mail.example.com",
 			    names[i]);
