@@ -17,6 +17,8 @@
 
 #include "config.h"
 #include "error.h"
+#include "finding.h"
+#include "input.h"
 #include "material.h"
 #include "service.h"
 #include "store.h"
@@ -70,8 +72,14 @@ enum txn_status txn_install(struct context *ctx, const struct service *svc,
     const struct material *mat, const char *action, bool no_reload,
     struct txn_result *result);
 
-/* Install what history entry id kept, through txn_install. */
-enum txn_status txn_restore(struct context *ctx, const struct service *svc,
-    int64_t id, struct txn_result *result);
+/*
+ * Read back what history entry id kept for svc, to be validated and
+ * installed again ("restore").  Refuses an entry of another service.
+ */
+bool txn_load_history(struct context *ctx, const struct service *svc,
+    int64_t id, struct input *in, struct findings *findings,
+    struct error *err);
+
+const char *txn_status_name(enum txn_status status);
 
 #endif

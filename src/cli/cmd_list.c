@@ -1,0 +1,216 @@
+/*
+ * cmd_list.c - svccert list and svccert show: what each service has.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "probe.h"
+#include "util.h"
+
+#define SHOW_PROBE_TIMEOUT_MS 2000
+
+/* "a.example (+2)", cut to width. */
+static void domains_cell(const struct certinfo *info, char *out,
+    size_t width)
+{
+	char more[16] = "";
+
+	if (info->domain_count == 0) {
+		snprintf(out, width + 1, "(none)");
+		return;
+	}
+	if (info->domain_count > 1)
+		snprintf(more, sizeof(more), " (+%zu)",
+		    info->domain_count - 1);
+	snprintf(out, width + 1, "%.*s%s", (int)(width - strlen(more)),
+	    info->domains_unicode[0], more);
+}
+
+static const char *issuer_cell(const struct certinfo *info)
+{
+	if (info->self_signed)
+		return "SELF-SIGNED";
+	if (info->issuer_org != NULL)
+		return info->issuer_org;
+	return info->issuer_cn != NULL ? info->issuer_cn : info->issuer;
+}
+
+static json_t *service_json(const struct service *svc,
+    const struct certinfo *info, const struct error *err)
+{
+	json_t *doc = json_pack("{s:s, s:s, s:s, s:s}", "name", svc->name,
+	    "label", svc->label, "source", svc->source, "reload",
+	    service_reload_name(svc->reload));
+
+	json_object_set_new(doc, "certificate", info != NULL ?
+	    output_certinfo_json(info) : json_null());
+	if (err != NULL)
+		json_object_set_new(doc, "problem", json_pack("{s:s, s:s}",
+		    "code", err->code, "message", err->message));
+	return doc;
+}
+
+static void service_row(const struct service *svc,
+    const struct certinfo *info, const struct error *err)
+{
+	char domains[25], expiry[24];
+
+	if (info == NULL) {
+		printf("%-11.11s %s\n", svc->name, err->code);
+		return;
+	}
+	domains_cell(info, domains, 24);
+	output_expiry(info->not_after, expiry, sizeof(expiry));
+	printf("%-11.11s %-24s %-17s %-11.11s %.13s\n", svc->name, domains,
+	    expiry, info->key_type, issuer_cell(info));
+}
+
+int cmd_list(struct cli *cli, int argc, char **argv)
+{
+	struct context ctx;
+	json_t *list = json_array();
+
+	if (argc != 1)
+		return cli_usage_error(cli, "list", "list takes no arguments");
+	if (!cli_open(cli, &ctx))
+		return TXN_REFUSED;
+	if (!cli->json)
+		printf("%-11s %-24s %-17s %-11s %s\n", "SERVICE", "DOMAINS",
+		    "EXPIRES", "KEY", "ISSUER");
+
+	for (size_t i = 0; i < ctx.registry.count; i++) {
+		const struct service *svc = &ctx.registry.services[i];
+		struct material mat;
+		struct certinfo info;
+		struct error err;
+		bool ok;
+
+		material_init(&mat);
+		error_clear(&err);
+		ok = service_read_material(svc, &mat, &err) &&
+		    certinfo_from_x509(&info, mat.leaf);
+		if (cli->json)
+			json_array_append_new(list, service_json(svc,
+			    ok ? &info : NULL, ok ? NULL : &err));
+		else
+			service_row(svc, ok ? &info : NULL, &err);
+		if (ok)
+			certinfo_free(&info);
+		material_free(&mat);
+	}
+	if (cli->json)
+		output_json(json_pack("{s:o}", "services", list));
+	else
+		json_decref(list);
+	context_close(&ctx);
+	return TXN_OK;
+}
+
+/* Ask each endpoint what it serves, so a mismatch shows at once. */
+static json_t *show_endpoints(const struct context *ctx,
+    const struct service *svc, const char *installed)
+{
+	json_t *list = json_array();
+
+	for (size_t i = 0; i < svc->endpoint_count; i++) {
+		const struct endpoint *ep = &svc->endpoints[i];
+		char served[FINGERPRINT_SIZE] = "";
+		struct error err;
+		bool ok;
+
+		error_clear(&err);
+		ok = probe_endpoint(ep, service_hostname(svc, &ctx->config),
+		    SHOW_PROBE_TIMEOUT_MS, served, NULL, &err);
+		json_array_append_new(list, json_pack("{s:s, s:i, s:s, s:s, "
+		    "s:b, s:s}", "host", ep->host, "port", ep->port,
+		    "protocol", probe_protocol_name(ep->protocol), "served",
+		    served, "matches", ok && strcmp(served, installed) == 0,
+		    "problem", ok ? "" : err.message));
+	}
+	return list;
+}
+
+static void show_text(const struct service *svc, const struct certinfo *info,
+    const struct material *mat, json_t *endpoints)
+{
+	size_t i;
+	json_t *ep;
+
+	printf("%-11s %s (%s)\n", "Service:", svc->name, svc->label);
+	if (info != NULL) {
+		output_certinfo_text(info, "");
+		output_chain_text(mat);
+	}
+	for (i = 0; i < svc->file_count; i++) {
+		const struct service_file *f = &svc->files[i];
+
+		printf("%-11s %s\n%-11s (%s, %s:%s %04o)\n", i ? "" : "Files:",
+		    f->path, "", material_part_name(f->holds), f->owner,
+		    f->group, (unsigned)f->mode);
+	}
+	printf("%-11s %s\n", "Reload:", service_reload_name(svc->reload));
+	json_array_foreach(endpoints, i, ep) {
+		const char *problem = json_string_value(json_object_get(ep,
+		    "problem"));
+
+		printf("%-11s %s:%d %s: %s\n", i ? "" : "Serving:",
+		    json_string_value(json_object_get(ep, "host")),
+		    (int)json_integer_value(json_object_get(ep, "port")),
+		    json_string_value(json_object_get(ep, "protocol")),
+		    *problem ? problem : json_is_true(json_object_get(ep,
+		    "matches")) ? "the installed certificate" :
+		    "A DIFFERENT CERTIFICATE");
+	}
+}
+
+int cmd_show(struct cli *cli, int argc, char **argv)
+{
+	const struct service *svc;
+	struct context ctx;
+	struct material mat;
+	struct certinfo info;
+	struct error err;
+	json_t *endpoints;
+	bool ok;
+	int rc = TXN_REFUSED;
+
+	if (argc != 2)
+		return cli_usage_error(cli, "show", "name one service");
+	if (!cli_open(cli, &ctx))
+		return TXN_REFUSED;
+	material_init(&mat);
+	error_clear(&err);
+	if ((svc = registry_find(&ctx.registry, argv[1])) == NULL) {
+		error_set(&err, "unknown-service", "there is no service "
+		    "named '%s'; svccert list shows them", argv[1]);
+		cli_print_error(cli, &err);
+		goto out;
+	}
+
+	ok = service_read_material(svc, &mat, &err) &&
+	    certinfo_from_x509(&info, mat.leaf);
+	endpoints = show_endpoints(&ctx, svc, ok ? info.fingerprint : "");
+	if (cli->json) {
+		json_t *doc = service_json(svc, ok ? &info : NULL,
+		    ok ? NULL : &err);
+
+		if (ok)
+			json_object_set_new(doc, "chain",
+			    output_chain_json(&mat));
+		json_object_set_new(doc, "endpoints", endpoints);
+		output_json(doc);
+	} else {
+		show_text(svc, ok ? &info : NULL, &mat, endpoints);
+		if (!ok)
+			printf("%-11s %s\n", "Problem:", err.message);
+		json_decref(endpoints);
+	}
+	if (ok)
+		certinfo_free(&info);
+	rc = TXN_OK;
+out:
+	material_free(&mat);
+	context_close(&ctx);
+	return rc;
+}
