@@ -56,8 +56,8 @@ it_require_ports_free() {
 	for port in $IT_PORTS; do
 		it_port_listening "$port" && busy="$busy $port"
 	done
-	[ -z "$busy" ] || it_bail "ports already in use on this machine:$busy;" \
-	    "stop whatever listens there (ss -ltnp) and run again"
+	[ -z "$busy" ] || it_bail "ports already in use:$busy; stop" \
+	    "whatever listens there (ss -ltnp) and run again"
 }
 
 # ---------------------------------------------------------------------
@@ -174,11 +174,11 @@ it_file_fp() {
 # it_served PORT PROTOCOL: sets IT_SERVED_FP and IT_SERVED_COUNT (the
 # number of certificates in the served chain); empty FP means no TLS.
 it_served_once() {
-	local starttls="" out
+	local starttls=() out
 
-	[ "$2" = tls ] || starttls="-starttls $2"
+	[ "$2" = tls ] || starttls=(-starttls "$2")
 	out=$(echo | timeout 10 openssl s_client -connect "127.0.0.1:$1" \
-	    $starttls -servername mail.test -showcerts 2>/dev/null)
+	    "${starttls[@]}" -servername mail.test -showcerts 2>/dev/null)
 	IT_SERVED_FP=$(printf '%s\n' "$out" |
 	    openssl x509 -noout -fingerprint -sha256 2>/dev/null |
 	    sed 's/.*=//')
@@ -188,9 +188,9 @@ it_served_once() {
 # A daemon being restarted may refuse a connection for a moment; a
 # wrong certificate is never retried away.
 it_served() {
-	local try
+	local i
 
-	for try in 1 2 3 4 5; do
+	for ((i = 0; i < 5; i++)); do
 		it_served_once "$1" "$2"
 		[ -n "$IT_SERVED_FP" ] && return 0
 		sleep 0.2
@@ -200,9 +200,9 @@ it_served() {
 
 # it_wait_served PORT PROTOCOL FP: for daemons the harness starts itself
 it_wait_served() {
-	local try
+	local i
 
-	for try in $(seq 1 100); do
+	for ((i = 0; i < 100; i++)); do
 		it_served_once "$1" "$2"
 		[ "$IT_SERVED_FP" = "$3" ] && return 0
 		sleep 0.05
@@ -470,7 +470,7 @@ it_sandbox_make() {
 IT_SYSLOG_PID=""
 
 it_syslog_start() {
-	local try
+	local i
 
 	[ -e /dev/log ] && return 0
 	python3 - "$IT_SYSLOG" <<-'EOF' &
@@ -480,10 +480,11 @@ it_syslog_start() {
 	os.chmod("/dev/log", 0o666)
 	out = open(sys.argv[1], "a", buffering=1)
 	while True:
-	    out.write(s.recv(65536).decode(errors="replace").rstrip("\0\n") + "\n")
+	    line = s.recv(65536).decode(errors="replace").rstrip("\0\n")
+	    out.write(line + "\n")
 	EOF
 	IT_SYSLOG_PID=$!
-	for try in $(seq 1 100); do
+	for ((i = 0; i < 100; i++)); do
 		[ -S /dev/log ] && return 0
 		sleep 0.02
 	done
@@ -503,9 +504,9 @@ it_syslog_stop() {
 
 # it_wait_port PORT [closed]
 it_wait_port() {
-	local try
+	local i
 
-	for try in $(seq 1 250); do
+	for ((i = 0; i < 250; i++)); do
 		if [ "$2" = closed ]; then
 			it_port_listening "$1" || return 0
 		else
@@ -533,10 +534,15 @@ it_pureftpd_start() {
 	SVCCERT_ROOT=$R sh "$R/etc/pure-ftpd/restart.sh"
 }
 
+# Once per run: later calls give the first call's answer.
 it_daemons_start() {
-	it_syslog_start
-	IT_DAEMONS_STARTED=1
-	it_exim_start && it_dovecot_start && it_pureftpd_start
+	if [ -z "$IT_DAEMONS_STARTED" ]; then
+		it_syslog_start
+		IT_DAEMONS_STARTED=1
+		it_exim_start && it_dovecot_start && it_pureftpd_start
+		IT_DAEMONS_STATUS=$?
+	fi
+	return "$IT_DAEMONS_STATUS"
 }
 
 # it_kill_pidfile FILE PORT...: TERM the PID, then wait for the ports
@@ -736,7 +742,10 @@ it_scenario() {
 	echo "not ok $1 - $2"
 }
 
+# scripts/test.sh adds "PASSED FAILED" from IT_SUMMARY_FILE to its total;
+# a run that bails out leaves no file, which it counts as a failure.
 it_summary() {
 	echo "$IT_PASSED passed, $IT_FAILED failed"
+	echo "$IT_PASSED $IT_FAILED" >"$IT_SUMMARY_FILE"
 	[ "$IT_FAILED" = 0 ]
 }

@@ -43,6 +43,11 @@ it_expect_pair_matches() {
 	    it_fail "$1: ${cert#"$R"} and ${key#"$R"} do not match each other"
 }
 
+# it_cert_name FILE subject|issuer
+it_cert_name() {
+	openssl x509 -in "$1" -noout "-$2" -nameopt RFC2253 | sed 's/^[a-z]*=//'
+}
+
 # it_expect_mode FILE OWNER:GROUP MODE
 it_expect_mode() {
 	local got
@@ -76,8 +81,6 @@ it_install_leaf() {
 # ---------------------------------------------------------------------
 # Scenarios
 
-declare -A IT_INITIAL
-
 scenario_1() {
 	local svc fp
 
@@ -85,7 +88,6 @@ scenario_1() {
 	it_daemons_start || it_fail "a daemon did not start"
 	for svc in $IT_SERVICES; do
 		fp=$(it_file_fp "$(it_svc_cert "$svc")")
-		IT_INITIAL[$svc]=$fp
 		it_expect_served "$svc" "$fp" 1
 	done
 
@@ -119,10 +121,8 @@ scenario_2() {
 
 	for svc in $IT_SERVICES; do
 		cert=$(it_svc_cert "$svc")
-		subject=$(openssl x509 -in "$cert" -noout -subject -nameopt RFC2253 |
-		    sed 's/^subject=//')
-		issuer=$(openssl x509 -in "$cert" -noout -issuer -nameopt RFC2253 |
-		    sed 's/^issuer=//')
+		subject=$(it_cert_name "$cert" subject)
+		issuer=$(it_cert_name "$cert" issuer)
 		[ "$subject" = "$issuer" ] ||
 		    it_fail "$svc: reset certificate is issued by '$issuer'," \
 		    "not self-signed"
@@ -321,9 +321,10 @@ scenario_10() {
 
 	it_sc list
 	it_expect_exit 0 "list after the crash"
-	grep -Eiq "interrupt|undo|undid|unfinished|recover" "$W/sc.err" &&
-	    grep -q exim "$W/sc.err" ||
-	    it_fail "list did not say on stderr that it undid exim's change"
+	if ! grep -Eiq "interrupt|undo|undid|unfinished|recover" "$W/sc.err" ||
+	    ! grep -q exim "$W/sc.err"; then
+		it_fail "list did not say on stderr that it undid exim's change"
+	fi
 	it_expect_pair_matches exim
 	[ "$(it_file_fp "$(it_svc_cert exim)")" = "$old" ] ||
 	    it_fail "exim's file does not hold the old certificate"
@@ -385,10 +386,14 @@ main() {
 
 	[ ${#selected[@]} -gt 0 ] || selected=(1 2 3 4 5 6 7 8 9 10 11)
 	for n in "${selected[@]}"; do
-		[[ $n =~ ^[0-9]+$ ]] && [ "$n" -ge 1 ] && [ "$n" -le 11 ] ||
-		    it_bail "no scenario '$n' (there are 1 to 11)"
+		if ! [[ $n =~ ^[0-9]+$ ]] || [ "$n" -lt 1 ] || [ "$n" -gt 11 ]; then
+			it_bail "no scenario '$n' (there are 1 to 11)"
+		fi
 	done
 
+	IT_SUMMARY_FILE=$REPO/tests/artifacts/integration-summary.txt
+	mkdir -p "${IT_SUMMARY_FILE%/*}"
+	rm -f "$IT_SUMMARY_FILE"
 	it_require_tools
 	it_require_ports_free
 	trap it_cleanup EXIT
@@ -397,8 +402,9 @@ main() {
 	echo "# sandbox $IT_TOP, svccert $SVCCERT"
 
 	# scenario 1 starts the daemons itself and says how that went
-	if [ "${selected[0]}" != 1 ]; then
-		it_daemons_start || { it_logs_tail; it_bail "daemons did not start"; }
+	if [ "${selected[0]}" != 1 ] && ! it_daemons_start; then
+		it_logs_tail
+		it_bail "the daemons did not start"
 	fi
 	for n in "${selected[@]}"; do
 		it_scenario "$n" "${IT_NAMES[$n]}" "scenario_$n"
