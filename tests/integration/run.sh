@@ -271,6 +271,7 @@ scenario_8() {
 	it_install_leaf "$(it_other_leaf exim)" exim --json
 	rm -f "$R/fail-check"
 	it_expect_exit 3 "install while the check fails"
+	it_expect_code command-failed "install while the check fails"
 	it_expect_output_has "check" "install while the check fails"
 	it_expect_snapshot before "after the failed check"
 	it_expect_served_all before "after the failed check"
@@ -293,8 +294,9 @@ scenario_9() {
 	it_snapshot before
 	it_served_all before
 
-	it_install_leaf "$(it_other_leaf exim)" exim-wrong
+	it_install_leaf "$(it_other_leaf exim)" exim-wrong --json
 	it_expect_exit 3 "install to exim-wrong"
+	it_expect_code not-served "install to exim-wrong"
 	it_expect_output_has "\\bserv(e|es|ed|ing)\\b" "install to exim-wrong"
 	[ "$(sha256sum "$R"/etc/exim-wrong/*)" = "$wrong_before" ] ||
 	    it_fail "exim-wrong's files were not put back"
@@ -305,7 +307,7 @@ scenario_9() {
 }
 
 scenario_10() {
-	local old leaf
+	local old leaf undone
 
 	it_have_svccert || return
 	old=$(it_file_fp "$(it_svc_cert exim)")
@@ -321,8 +323,8 @@ scenario_10() {
 
 	it_sc list
 	it_expect_exit 0 "list after the crash"
-	if ! grep -Eiq "interrupt|undo|undid|unfinished|recover" "$W/sc.err" ||
-	    ! grep -q exim "$W/sc.err"; then
+	undone="interrupt|undo|undid|unfinished|recover|put .*back"
+	if ! grep -Eiq "$undone" "$W/sc.err" || ! grep -q exim "$W/sc.err"; then
 		it_fail "list did not say on stderr that it undid exim's change"
 	fi
 	it_expect_pair_matches exim
