@@ -4,7 +4,9 @@
  * Finding codes (errors stop the install):
  *   no-certificate, malformed-input, no-key, encrypted-key, several-keys,
  *   key-mismatch, weak-key, weak-signature, expired, not-yet-valid,
- *   chain-incomplete, untrusted-root
+ *   chain-incomplete, untrusted-root,
+ *   chain-invalid (OpenSSL refuses the chain for another reason),
+ *   trust-store-unreadable, and material_from_input's codes (no-leaf)
  * Warnings:
  *   self-signed, expires-soon, hostname-not-covered, no-san,
  *   bundle-reordered, bundle-leaf-removed, bundle-root-removed,
@@ -32,7 +34,8 @@ struct validate_options {
 /*
  * Judge in and, when it has no error findings, fill out with the leaf,
  * key and the chain as it should be served (ordered, trimmed, no root).
- * Returns true when no error finding was added.
+ * Returns true when no error finding was added.  Errors input_read_*
+ * left in findings count too; out must be initialized and is replaced.
  */
 bool validate_input(const struct input *in,
     const struct validate_options *options, struct material *out,

@@ -236,7 +236,8 @@ static char *san_text(X509 *cert)
 
 		if (gen->type == GEN_DNS)
 			snprintf(text + used, sizeof(text) - used, "%sDNS:%s",
-			    i ? "," : "", ASN1_STRING_get0_data(gen->d.dNSName));
+			    i ? "," : "",
+			    ASN1_STRING_get0_data(gen->d.dNSName));
 		else if (gen->type == GEN_IPADD) {
 			int length = ASN1_STRING_length(gen->d.iPAddress);
 			char ip[INET6_ADDRSTRLEN];
