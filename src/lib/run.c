@@ -184,11 +184,18 @@ static void run_enforce_timeout(struct run_state *st, long long now,
 /* Done when sh has exited and its output has ended or gone quiet. */
 static bool run_is_done(const struct run_state *st, long long now)
 {
+	long long quiet_since;
+
 	if (!st->exited)
 		return false;
 	if (st->pipe_fd < 0)
 		return true;
-	return now - st->last_data_at >= RUN_DRAIN_QUIET_MS ||
+
+	/* Quiet counts from the exit at the earliest: what sh wrote just
+	 * before it may still be unread. */
+	quiet_since = st->last_data_at > st->exited_at ? st->last_data_at :
+	    st->exited_at;
+	return now - quiet_since >= RUN_DRAIN_QUIET_MS ||
 	    now - st->exited_at >= RUN_DRAIN_MAX_MS;
 }
 
