@@ -27,6 +27,8 @@
  * A daemon started by the command (pure-ftpd -B, exim4 -bd) may keep the
  * pipe open for as long as it lives.  Once sh has exited, stop reading
  * when the pipe has been quiet this long, or this long after the exit.
+ * Such a daemon gets EPIPE if it writes to that pipe later; commands
+ * that start daemons should send the daemon's output elsewhere.
  */
 #define RUN_DRAIN_QUIET_MS 200
 #define RUN_DRAIN_MAX_MS 1000
