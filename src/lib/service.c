@@ -138,9 +138,9 @@ static bool service_check_keys(const struct service_parser *p,
 				break;
 		if (allowed[i] != NULL)
 			continue;
-		service_invalid(p, service_key(buf, where, key), "is not a "
-		    "known key; check its spelling or remove it (see "
-		    "svccert-services(5))");
+		error_set(p->err, "service-invalid", "%s: unknown key \"%s\"; "
+		    "check its spelling or remove it (see svccert-services(5))",
+		    p->source, service_key(buf, where, key));
 		return false;
 	}
 	return true;
