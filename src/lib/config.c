@@ -232,9 +232,9 @@ static bool config_apply(struct config *cfg, json_t *root, struct error *err)
 			if (strcmp(k->name, name) == 0)
 				break;
 		if (k->name == NULL) {
-			error_set(err, "config-invalid", "unknown key \"%s\" in "
-			    "%s; check its spelling or remove it (see "
-			    "svccert-services(5))", name, cfg->file);
+			error_set(err, "config-invalid", "unknown key "
+			    "\"%s\" in %s; check its spelling or remove it "
+			    "(see svccert-services(5))", name, cfg->file);
 			return false;
 		}
 		if (!k->apply(cfg, name, value, err))
