@@ -810,7 +810,8 @@ static bool service_list_dir(const char *dir, char ***names, size_t *count,
 		(*names)[(*count)++] = xstrdup(ent->d_name);
 	}
 	closedir(d);
-	qsort(*names, *count, sizeof(**names), service_compare_names);
+	if (*count > 0)
+		qsort(*names, *count, sizeof(**names), service_compare_names);
 	return true;
 }
 
