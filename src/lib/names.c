@@ -9,6 +9,7 @@
  */
 #include "names.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -18,20 +19,67 @@
 
 #include "util.h"
 
+/* RFC 1123 labels: letters, digits and inner hyphens, 63 at most. */
+static bool names_valid_label(const char *label, size_t length)
+{
+	if (length == 0 || length > 63 || label[0] == '-' ||
+	    label[length - 1] == '-')
+		return false;
+	for (size_t i = 0; i < length; i++)
+		if (!isalnum((unsigned char)label[i]) && label[i] != '-')
+			return false;
+	return true;
+}
+
+/* A left-most "*" label is allowed only when wildcard is true. */
+static bool names_valid_ascii(const char *name, bool wildcard)
+{
+	const char *label = name;
+
+	if (strlen(name) > 253)
+		return false;
+	if (wildcard && strncmp(name, "*.", 2) == 0)
+		label += 2;
+
+	for (;;) {
+		const char *dot = strchr(label, '.');
+		size_t length = dot ? (size_t)(dot - label) : strlen(label);
+
+		if (!names_valid_label(label, length))
+			return false;
+		if (dot == NULL)
+			return true;
+		label = dot + 1;
+	}
+}
+
+/*
+ * libidn2 is asked only for the mapping and the punycode; the result is
+ * then held to host name syntax here, because with STD3 rules libidn2
+ * silently drops characters ("bad name!" would become "badname").
+ */
 char *names_to_ascii(const char *name)
 {
-	char *converted = NULL, *copy;
+	char *converted = NULL, *ascii = NULL;
+	size_t length;
 
-	if (*name == '\0')
-		return NULL;
-	if (idn2_to_ascii_8z(name, &converted, IDN2_NONTRANSITIONAL)
-	    != IDN2_OK) {
-		idn2_free(converted);
-		return NULL;
-	}
-	copy = xstrdup(converted);
+	if (*name == '\0' ||
+	    idn2_to_ascii_8z(name, &converted, IDN2_NONTRANSITIONAL)
+	    != IDN2_OK)
+		goto out;
+
+	/* "mail.example.com." names the same host as an absolute name. */
+	length = strlen(converted);
+	if (length > 1 && converted[length - 1] == '.')
+		converted[length - 1] = '\0';
+	for (char *p = converted; *p != '\0'; p++)
+		*p = (char)tolower((unsigned char)*p);
+
+	if (names_valid_ascii(converted, true))
+		ascii = xstrdup(converted);
+out:
 	idn2_free(converted);
-	return copy;
+	return ascii;
 }
 
 /*
@@ -72,18 +120,11 @@ bool names_cert_covers(X509 *cert, const char *host)
 	 */
 	const unsigned int flags = X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS;
 	char *ascii = names_to_ascii(host);
-	size_t length;
 	bool covered;
 
 	if (ascii == NULL)
 		return false;
-
-	/* "mail.example.com." is the same host written as an absolute name. */
-	length = strlen(ascii);
-	if (length > 1 && ascii[length - 1] == '.')
-		ascii[--length] = '\0';
-
-	covered = X509_check_host(cert, ascii, length, flags, NULL) == 1;
+	covered = X509_check_host(cert, ascii, 0, flags, NULL) == 1;
 	free(ascii);
 	return covered;
 }

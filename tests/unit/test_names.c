@@ -62,8 +62,28 @@ static void test_names_spellings(void **state)
 	expect_ascii("MAIL.Example.COM", "mail.example.com");
 	/* Non-transitional: ß is kept, not folded to "ss". */
 	expect_ascii("faß.de", "xn--fa-hia.de");
+	expect_ascii("mail.example.com.", "mail.example.com");
+}
+
+/* Not host names: refused, never trimmed into something else. */
+static void test_names_invalid(void **state)
+{
+	char long_label[80];
+
+	memset(long_label, 'a', 64);
+	strcpy(long_label + 64, ".example");
 	expect_ascii("", NULL);
 	expect_ascii("\xff\xfe.example", NULL);
+	expect_ascii("bad name!", NULL);
+	expect_ascii("foo_bar.example", NULL);
+	expect_ascii("-mail.example.com", NULL);
+	expect_ascii("mail-.example.com", NULL);
+	expect_ascii("a..example.com", NULL);
+	expect_ascii("*.*.example.com", NULL);
+	expect_ascii("mail*.example.com", NULL);
+	expect_ascii(long_label, NULL);
+	long_label[1] = '.';
+	expect_ascii(long_label, long_label);
 }
 
 static void test_names_idn_cover(void **state)
@@ -136,6 +156,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_names_spellings),
+		cmocka_unit_test(test_names_invalid),
 		cmocka_unit_test(test_names_idn_cover),
 		cmocka_unit_test(test_names_wildcard_one_label),
 		cmocka_unit_test(test_names_partial_wildcard),
