@@ -251,6 +251,7 @@ static size_t reset_names(const struct context *ctx,
 	for (size_t i = 0; i < total && n < max; i++)
 		if (strcasecmp(configured[i], names[0]) != 0)
 			names[n++] = configured[i];
+	free(configured);  /* the names themselves belong to the config */
 	return n;
 }
 

@@ -272,6 +272,20 @@ static bool snapshot_put_back(struct context *ctx, int64_t id,
 	return ok;
 }
 
+/* The folder a file lives in, made when missing (a fresh machine). */
+static bool make_parent(const char *path, struct error *err)
+{
+	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
+	bool ok = true;
+
+	if (slash != NULL && slash != dir) {
+		*slash = '\0';
+		ok = atomic_make_dirs(dir, 0755, err);
+	}
+	free(dir);
+	return ok;
+}
+
 /* Render and write every file of svc from mat. */
 static bool write_files(const struct service *svc,
     const struct material *mat, struct error *err)
@@ -279,9 +293,14 @@ static bool write_files(const struct service *svc,
 	for (size_t i = 0; i < svc->file_count; i++) {
 		const struct service_file *f = &svc->files[i];
 		size_t length;
-		char *pem = material_render(mat, f->holds, &length);
-		bool ok = atomic_write_file(f->path, pem, length, f->uid,
-		    f->gid, f->mode, err);
+		char *pem;
+		bool ok;
+
+		if (!make_parent(f->path, err))
+			return false;
+		pem = material_render(mat, f->holds, &length);
+		ok = atomic_write_file(f->path, pem, length, f->uid, f->gid,
+		    f->mode, err);
 
 		util_free_secret(pem, length);
 		if (!ok)
