@@ -56,8 +56,9 @@ static char *certinfo_name_line(const X509_NAME *name)
 	if (bio == NULL || X509_NAME_print_ex(bio, name, 0,
 	    XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) < 0)
 		abort();
+	/* An empty name leaves the BIO without any buffer. */
 	length = BIO_get_mem_data(bio, &data);
-	line = xstrndup(data, (size_t)length);
+	line = length > 0 ? xstrndup(data, (size_t)length) : xstrdup("");
 	BIO_free(bio);
 	return line;
 }

@@ -336,10 +336,12 @@ static void input_read_block(struct input_reader *r, const char *type,
 		return;
 	}
 
+	/* Secure heap: for a key block, der is the key itself. */
 	bio = BIO_new_mem_buf(text, (int)length);
 	if (bio == NULL)
 		abort();
-	if (!PEM_read_bio(bio, &name, &header, &der, &der_length)) {
+	if (!PEM_read_bio_ex(bio, &name, &header, &der, &der_length,
+	    PEM_FLAG_EAY_COMPATIBLE | PEM_FLAG_SECURE)) {
 		ERR_clear_error();
 		input_block_error(r, type, "does not decode");
 		goto out;
@@ -351,10 +353,10 @@ static void input_read_block(struct input_reader *r, const char *type,
 		input_read_key_block(r, type, header, text, length);
 out:
 	BIO_free(bio);
-	OPENSSL_free(name);
-	OPENSSL_free(header);
+	OPENSSL_secure_free(name);
+	OPENSSL_secure_free(header);
 	if (der != NULL)
-		OPENSSL_clear_free(der, (size_t)der_length);
+		OPENSSL_secure_clear_free(der, (size_t)der_length);
 }
 
 /* "-----BEGIN X-----" or "-----END X-----": the X, or NULL. */

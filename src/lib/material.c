@@ -299,10 +299,12 @@ char *material_render(const struct material *mat, enum material_part part,
 		break;
 	}
 
-	/* A secure-heap BIO wipes its buffer when freed. */
+	/* A secure-heap BIO wipes its buffer when freed.  An empty chain
+	 * leaves it without any buffer at all. */
 	n = BIO_get_mem_data(bio, &data);
 	copy = xmalloc((size_t)n + 1);
-	memcpy(copy, data, (size_t)n);
+	if (n > 0)
+		memcpy(copy, data, (size_t)n);
 	copy[n] = '\0';
 	BIO_free(bio);
 	if (length != NULL)

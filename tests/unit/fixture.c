@@ -86,8 +86,8 @@ static void fixture_set_validity(X509 *cert, const struct fixture_options *o)
 	long before = o->not_before_days ? o->not_before_days : -1;
 	long after = o->not_after_days ? o->not_after_days : 30;
 
-	if (X509_gmtime_adj(X509_getm_notBefore(cert), before * 86400) == NULL ||
-	    X509_gmtime_adj(X509_getm_notAfter(cert), after * 86400) == NULL)
+	if (!X509_gmtime_adj(X509_getm_notBefore(cert), before * 86400) ||
+	    !X509_gmtime_adj(X509_getm_notAfter(cert), after * 86400))
 		fixture_fail("validity");
 }
 
@@ -229,7 +229,8 @@ static char *fixture_bio_text(BIO *bio)
 {
 	char *data;
 	long length = BIO_get_mem_data(bio, &data);
-	char *text = xstrndup(data, (size_t)length);
+	char *text = length > 0 ? xstrndup(data, (size_t)length)
+	    : xstrdup("");
 
 	BIO_free(bio);
 	return text;
