@@ -81,9 +81,11 @@ json_t *output_findings_json(const struct findings *findings);
 json_t *output_chain_json(const struct material *mat);
 json_t *output_result_json(const struct txn_result *result);
 void output_findings_text(const struct findings *findings);
-void output_certinfo_text(const struct certinfo *info, const char *indent);
+void output_certinfo_text(const struct certinfo *info);
 void output_chain_text(const struct material *mat);
 void output_result_text(const struct txn_result *result);
+/* "Label:     value", wrapped to 80 columns. */
+void output_field(const char *label, const char *value);
 /* Dump doc to stdout and drop the reference. */
 void output_json(json_t *doc);
 /* "2027-01-02 (30 days)" */

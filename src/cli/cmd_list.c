@@ -57,7 +57,12 @@ static void service_row(const struct service *svc,
 	char domains[25], expiry[24];
 
 	if (info == NULL) {
-		printf("%-11.11s %s\n", svc->name, err->code);
+		if (strcmp(err->code, "no-certificate") == 0)
+			printf("%-11.11s (none installed: svccert reset %s)\n",
+			    svc->name, svc->name);
+		else
+			printf("%-11.11s (%s: svccert show %s)\n", svc->name,
+			    err->code, svc->name);
 		return;
 	}
 	domains_cell(info, domains, 24);
@@ -134,33 +139,38 @@ static json_t *show_endpoints(const struct context *ctx,
 static void show_text(const struct service *svc, const struct certinfo *info,
     const struct material *mat, json_t *endpoints)
 {
+	char line[ERROR_MESSAGE_MAX + 128];
 	size_t i;
 	json_t *ep;
 
-	printf("%-11s %s (%s)\n", "Service:", svc->name, svc->label);
+	snprintf(line, sizeof(line), "%s (%s)", svc->name, svc->label);
+	output_field("Service:", line);
 	if (info != NULL) {
-		output_certinfo_text(info, "");
+		output_certinfo_text(info);
 		output_chain_text(mat);
 	}
 	for (i = 0; i < svc->file_count; i++) {
 		const struct service_file *f = &svc->files[i];
 
-		printf("%-11s %s\n%-11s (%s, %s:%s %04o)\n", i ? "" : "Files:",
-		    f->path, "", material_part_name(f->holds), f->owner,
-		    f->group, (unsigned)f->mode);
+		output_field(i ? "" : "Files:", f->path);
+		snprintf(line, sizeof(line), "(%s, %s:%s %04o)",
+		    material_part_name(f->holds), f->owner, f->group,
+		    (unsigned)f->mode);
+		output_field("", line);
 	}
-	printf("%-11s %s\n", "Reload:", service_reload_name(svc->reload));
+	output_field("Reload:", service_reload_name(svc->reload));
 	json_array_foreach(endpoints, i, ep) {
 		const char *problem = json_string_value(json_object_get(ep,
 		    "problem"));
+		bool matches = json_is_true(json_object_get(ep, "matches"));
 
-		printf("%-11s %s:%d %s: %s\n", i ? "" : "Serving:",
+		snprintf(line, sizeof(line), "%s:%d %s: %s",
 		    json_string_value(json_object_get(ep, "host")),
 		    (int)json_integer_value(json_object_get(ep, "port")),
 		    json_string_value(json_object_get(ep, "protocol")),
-		    *problem ? problem : json_is_true(json_object_get(ep,
-		    "matches")) ? "the installed certificate" :
-		    "A DIFFERENT CERTIFICATE");
+		    *problem ? problem : matches ? "serves the installed "
+		    "certificate" : "serves A DIFFERENT CERTIFICATE");
+		output_field(i ? "" : "Serving:", line);
 	}
 }
 
@@ -203,7 +213,7 @@ int cmd_show(struct cli *cli, int argc, char **argv)
 	} else {
 		show_text(svc, ok ? &info : NULL, &mat, endpoints);
 		if (!ok)
-			printf("%-11s %s\n", "Problem:", err.message);
+			output_field("Problem:", err.message);
 		json_decref(endpoints);
 	}
 	if (ok)

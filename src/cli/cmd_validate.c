@@ -147,7 +147,7 @@ static void print_validation(const struct cli *cli, bool ok,
 		return;
 	}
 	if (ok && certinfo_from_x509(&info, mat->leaf)) {
-		output_certinfo_text(&info, "");
+		output_certinfo_text(&info);
 		output_chain_text(mat);
 		certinfo_free(&info);
 	}

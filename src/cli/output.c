@@ -123,13 +123,31 @@ void output_expiry(time_t not_after, char *out, size_t size)
 		snprintf(out, size, "%s (%ldd)", date, days);
 }
 
-static void print_field(const char *indent, const char *label,
-    const char *value)
+void output_field(const char *label, const char *value)
 {
-	printf("%s%-11s %s\n", indent, label, value);
+	const int width = 80 - 12;
+	const char *p = value;
+
+	/* Wrap at spaces so long messages stay inside 80 columns. */
+	do {
+		int take = (int)strlen(p);
+
+		if (take > width) {
+			take = width;
+			while (take > 0 && p[take] != ' ')
+				take--;
+			if (take == 0)
+				take = width;
+		}
+		printf("%-11s %.*s\n", label, take, p);
+		label = "";
+		p += take;
+		while (*p == ' ')
+			p++;
+	} while (*p != '\0');
 }
 
-void output_certinfo_text(const struct certinfo *info, const char *indent)
+void output_certinfo_text(const struct certinfo *info)
 {
 	char from[32], to[32], line[256];
 	struct strbuf names;
@@ -141,9 +159,9 @@ void output_certinfo_text(const struct certinfo *info, const char *indent)
 		if (strcmp(info->domains[i], info->domains_unicode[i]) != 0)
 			strbuf_appendf(&names, " (%s)", info->domains[i]);
 	}
-	print_field(indent, "Domains:", names.length ? names.data : "(none)");
+	output_field("Domains:", names.length ? names.data : "(none)");
 	if (!info->has_san)
-		print_field(indent, "", "no subjectAltName: names from the CN");
+		output_field("", "no subjectAltName: names from the CN");
 	strbuf_free(&names);
 
 	if (info->self_signed)
@@ -154,20 +172,20 @@ void output_certinfo_text(const struct certinfo *info, const char *indent)
 		    info->issuer_cn : info->issuer, info->issuer_org ? " ("
 		    : "", info->issuer_org ? info->issuer_org : "",
 		    info->issuer_org ? ")" : "");
-	print_field(indent, "Issuer:", line);
-	print_field(indent, "Key:", info->key_type);
+	output_field("Issuer:", line);
+	output_field("Key:", info->key_type);
 
 	util_format_time(info->not_before, from, sizeof(from));
 	util_format_time(info->not_after, to, sizeof(to));
 	snprintf(line, sizeof(line), "%s to %s", from, to);
-	print_field(indent, "Valid:", line);
+	output_field("Valid:", line);
 	output_expiry(info->not_after, line, sizeof(line));
-	print_field(indent, "Expires:", line);
+	output_field("Expires:", line);
 
 	/* 95 characters: split so the line fits 80 columns. */
 	snprintf(line, sizeof(line), "%.47s", info->fingerprint);
-	print_field(indent, "SHA-256:", line);
-	print_field(indent, "", info->fingerprint + 48);
+	output_field("SHA-256:", line);
+	output_field("", info->fingerprint + 48);
 }
 
 void output_chain_text(const struct material *mat)
@@ -180,7 +198,7 @@ void output_chain_text(const struct material *mat)
 		char line[256];
 
 		snprintf(line, sizeof(line), "%d. %s", i + 2, name);
-		print_field("", i < 0 ? "Chain:" : "", line);
+		output_field(i < 0 ? "Chain:" : "", line);
 		free(name);
 	}
 }
