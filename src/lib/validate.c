@@ -52,17 +52,22 @@ struct validate_run {
 	STACK_OF(X509) *served;     /* intermediates to serve, in order */
 };
 
-/* A name for messages: the subject's label, else the fingerprint. */
+/* A name for messages, quoted so that a CN with spaces reads as one:
+ * the subject's label, else the fingerprint. */
 static char *validate_cert_name(X509 *cert)
 {
 	char fingerprint[FINGERPRINT_SIZE];
-	char *name = certinfo_name_of(cert);
+	char *label = certinfo_name_of(cert);
+	char *name;
 
-	if (name != NULL && name[0] != '\0')
-		return name;
-	free(name);
-	material_fingerprint(cert, fingerprint, sizeof(fingerprint));
-	return xasprintf("SHA-256 %s", fingerprint);
+	if (label != NULL && label[0] != '\0')
+		name = xasprintf("\"%s\"", label);
+	else {
+		material_fingerprint(cert, fingerprint, sizeof(fingerprint));
+		name = xasprintf("with SHA-256 fingerprint %s", fingerprint);
+	}
+	free(label);
+	return name;
 }
 
 /* RFC 2253, UTF-8 kept readable: used for an issuer that is not here. */
@@ -172,7 +177,8 @@ static void validate_add_mismatch(struct validate_run *run)
 	char *name = validate_cert_name(run->mat.leaf);
 
 	findings_add(run->findings, FINDING_ERROR, "key-mismatch",
-	    "the private key does not belong to %s; give the key made with "
+	    "the private key does not belong to the certificate %s; give "
+	    "the key made with "
 	    "this certificate's request", name);
 	free(name);
 }
@@ -234,16 +240,17 @@ static void validate_check_key(struct validate_run *run)
 	if (EVP_PKEY_is_a(pub, "RSA") &&
 	    EVP_PKEY_get_bits(pub) < VALIDATE_RSA_MIN_BITS)
 		findings_add(run->findings, FINDING_ERROR, "weak-key",
-		    "%s has an RSA key of only %d bits, which clients refuse; "
+		    "the certificate %s has an RSA key of only %d bits, which "
+		    "clients refuse; "
 		    "make a new key of at least %d bits and have the "
 		    "certificate reissued", run->leaf_name,
 		    EVP_PKEY_get_bits(pub), VALIDATE_RSA_MIN_BITS);
 
 	if (EVP_PKEY_is_a(pub, "ED25519"))
 		findings_add(run->findings, FINDING_WARNING, "ed25519-key",
-		    "%s has an Ed25519 key: many mail and FTP clients cannot "
-		    "use Ed25519 keys yet; serve an RSA or ECDSA certificate "
-		    "too, or instead", run->leaf_name);
+		    "the certificate %s has an Ed25519 key: many mail and FTP "
+		    "clients cannot use Ed25519 keys yet; use an RSA or ECDSA "
+		    "certificate", run->leaf_name);
 }
 
 /* The digest of cert's signature when clients no longer accept it. */
@@ -284,7 +291,8 @@ static void validate_check_signature(struct validate_run *run, X509 *cert,
 	name = validate_cert_name(cert);
 	if (leaf)
 		findings_add(run->findings, FINDING_ERROR, "weak-signature",
-		    "%s is signed with %s, which clients reject; have it "
+		    "the certificate %s is signed with %s, which clients "
+		    "reject; have it "
 		    "reissued with SHA-256", name, digest);
 	else
 		findings_add(run->findings, FINDING_ERROR, "weak-signature",
@@ -307,11 +315,13 @@ static void validate_add_expires_soon(struct validate_run *run,
 	util_format_time(not_after, date, sizeof(date));
 	if (left < VALIDATE_DAY)
 		findings_add(run->findings, FINDING_WARNING, "expires-soon",
-		    "%s expires on %s, in less than a day; renew it now",
+		    "the certificate %s expires on %s, in less than a day; "
+		    "renew it now",
 		    run->leaf_name, date);
 	else
 		findings_add(run->findings, FINDING_WARNING, "expires-soon",
-		    "%s expires on %s (%lld days left); renew it soon",
+		    "the certificate %s expires on %s (%lld days left); renew "
+		    "it soon",
 		    run->leaf_name, date, (long long)(left / VALIDATE_DAY));
 }
 
@@ -325,16 +335,17 @@ static void validate_check_leaf_dates(struct validate_run *run)
 	if (run->now > not_after) {
 		util_format_time(not_after, date, sizeof(date));
 		findings_add(run->findings, FINDING_ERROR, "expired",
-		    "%s expired on %s; renew it and install the new "
-		    "certificate", run->leaf_name, date);
+		    "the certificate %s expired on %s; renew it and install "
+		    "the new certificate", run->leaf_name, date);
 		return;
 	}
 
 	if (run->now < not_before) {
 		util_format_time(not_before, date, sizeof(date));
 		findings_add(run->findings, FINDING_ERROR, "not-yet-valid",
-		    "%s is not valid before %s; check this server's clock, "
-		    "or install it from then on", run->leaf_name, date);
+		    "the certificate %s is not valid before %s; check this "
+		    "server's clock, or install it from then on",
+		    run->leaf_name, date);
 		return;
 	}
 
@@ -392,14 +403,16 @@ static void validate_check_names(struct validate_run *run)
 
 	if (!info.has_san)
 		findings_add(run->findings, FINDING_WARNING, "no-san",
-		    "%s has no subjectAltName: its names come from the CN "
-		    "only, and modern clients ignore the CN; have it reissued "
-		    "with the names in subjectAltName", run->leaf_name);
+		    "the certificate %s has no subjectAltName: its names come "
+		    "from the CN only, and modern clients ignore the CN; have "
+		    "it reissued with the names in subjectAltName",
+		    run->leaf_name);
 
 	if (host != NULL && !names_cert_covers(run->mat.leaf, host)) {
 		names = validate_join_domains(&info);
 		findings_add(run->findings, FINDING_WARNING,
-		    "hostname-not-covered", "%s does not cover %s, only: %s; "
+		    "hostname-not-covered", "the certificate %s does not cover "
+		    "%s, only: %s; "
 		    "use a certificate that names %s", run->leaf_name, host,
 		    names, host);
 		free(names);
@@ -523,35 +536,48 @@ out:
 	return ok;
 }
 
+/* The certificate at depth in the chain, by name. */
+static char *validate_chain_name(const struct validate_run *run, int depth)
+{
+	if (depth < 0 || depth >= sk_X509_num(run->chain))
+		return xstrdup(run->leaf_name);
+	return validate_cert_name(sk_X509_value(run->chain, depth));
+}
+
 static void validate_report_verify(struct validate_run *run,
     const struct validate_verify *state)
 {
-	X509 *top = sk_X509_value(run->chain, sk_X509_num(run->chain) - 1);
-	char *name;
+	int top = sk_X509_num(run->chain) - 1;
+	char *name, *issuer;
 
 	if (state->untrusted_root) {
-		name = validate_cert_name(top);
+		name = validate_chain_name(run, top);
 		findings_add(run->findings, FINDING_ERROR, "untrusted-root",
-		    "the chain of %s ends at the root %s, which is not "
-		    "trusted; use a certificate from a public certificate "
-		    "authority", run->leaf_name, name);
+		    "the chain of the certificate %s ends at the root %s, "
+		    "which is not trusted; use a certificate from a public "
+		    "certificate authority", run->leaf_name, name);
 		free(name);
 	} else if (state->incomplete) {
-		name = validate_name_line(X509_get_issuer_name(top));
+		name = validate_chain_name(run, top);
+		issuer = validate_name_line(X509_get_issuer_name(
+		    sk_X509_value(run->chain, top)));
 		findings_add(run->findings, FINDING_ERROR, "chain-incomplete",
 		    "the issuer of %s (%s) is neither in the CA bundle nor "
 		    "trusted; add the intermediate certificate from your "
-		    "certificate authority to the CA bundle", run->leaf_name,
-		    name);
+		    "certificate authority to the CA bundle", name, issuer);
+		free(issuer);
 		free(name);
 	}
 
-	if (state->other_error != X509_V_OK)
+	if (state->other_error != X509_V_OK) {
+		name = validate_chain_name(run, state->other_depth);
 		findings_add(run->findings, FINDING_ERROR, "chain-invalid",
-		    "the chain of %s does not verify at depth %d: %s; get the "
-		    "certificate and CA bundle again from your certificate "
-		    "authority", run->leaf_name, state->other_depth,
+		    "the chain of the certificate %s does not verify at %s: "
+		    "%s; get the certificate and CA bundle again from your "
+		    "certificate authority", run->leaf_name, name,
 		    X509_verify_cert_error_string(state->other_error));
+		free(name);
+	}
 }
 
 /*
@@ -577,49 +603,68 @@ static void validate_collect_served(struct validate_run *run)
 	}
 }
 
-static void validate_check_chain(struct validate_run *run)
+/* False when no chain could be built: the bundle cannot be judged. */
+static bool validate_check_chain(struct validate_run *run)
 {
 	struct validate_verify state = { .other_error = X509_V_OK };
 	X509_STORE *store;
+	bool built;
 
 	if ((store = validate_load_trust(run)) == NULL)
-		return;
+		return false;
 
-	if (!validate_verify_chain(run, store, &state))
-		findings_add(run->findings, FINDING_ERROR, "chain-invalid",
-		    "the chain of %s cannot be verified; get the certificate "
-		    "and CA bundle again from your certificate authority",
-		    run->leaf_name);
-	else {
+	if ((built = validate_verify_chain(run, store, &state))) {
 		validate_report_verify(run, &state);
 		validate_collect_served(run);
-	}
+	} else
+		findings_add(run->findings, FINDING_ERROR, "chain-invalid",
+		    "the chain of the certificate %s cannot be verified; get "
+		    "the certificate and CA bundle again from your certificate "
+		    "authority",
+		    run->leaf_name);
 	X509_STORE_free(store);
+	return built;
+}
+
+static void validate_add_cross_sign(struct validate_run *run, X509 *cert,
+    const char *name)
+{
+	time_t not_after = validate_time(X509_get0_notAfter(cert));
+	struct certinfo info;
+	const char *issuer = "";
+	char date[64];
+
+	/* A cross-sign bears its root's subject: the issuer tells them
+	 * apart. */
+	if (certinfo_from_x509(&info, cert) && info.issuer_cn != NULL)
+		issuer = info.issuer_cn;
+	else if (info.issuer != NULL)
+		issuer = info.issuer;
+	util_format_time(not_after, date, sizeof(date));
+	findings_add(run->findings, FINDING_WARNING, "cross-sign-trimmed",
+	    "the CA certificate %s issued by \"%s\" in the CA bundle expired "
+	    "on %s and is not needed for the chain of %s; it is left out",
+	    name, issuer, date, run->leaf_name);
+	certinfo_free(&info);
 }
 
 /* Why a certificate of the bundle is left out. */
 static void validate_report_unused(struct validate_run *run, X509 *cert)
 {
 	char *name = validate_cert_name(cert);
-	char date[64];
 
 	if (validate_self_signed(cert))
 		findings_add(run->findings, FINDING_WARNING,
 		    "bundle-root-removed", "the root %s in the CA bundle is "
 		    "not served: clients have their own", name);
 	else if (X509_check_ca(cert) != 0 &&
-	    run->now > validate_time(X509_get0_notAfter(cert))) {
-		util_format_time(validate_time(X509_get0_notAfter(cert)),
-		    date, sizeof(date));
+	    run->now > validate_time(X509_get0_notAfter(cert)))
+		validate_add_cross_sign(run, cert, name);
+	else
 		findings_add(run->findings, FINDING_WARNING,
-		    "cross-sign-trimmed", "the CA certificate %s in the CA "
-		    "bundle expired on %s and is not needed for the chain of "
-		    "%s; it is left out", name, date, run->leaf_name);
-	} else
-		findings_add(run->findings, FINDING_WARNING,
-		    "bundle-unrelated-removed", "%s in the CA bundle is not "
-		    "part of the chain of %s and is left out", name,
-		    run->leaf_name);
+		    "bundle-unrelated-removed", "the certificate %s in the CA "
+		    "bundle is not part of the chain of %s and is left out",
+		    name, run->leaf_name);
 	free(name);
 }
 
@@ -665,15 +710,15 @@ static void validate_check_bundle(struct validate_run *run)
 
 	if (leaf_again)
 		findings_add(run->findings, FINDING_WARNING,
-		    "bundle-leaf-removed", "the CA bundle also holds %s "
-		    "itself; it is served once, as the certificate",
+		    "bundle-leaf-removed", "the CA bundle also holds the "
+		    "certificate %s itself; that copy is left out",
 		    run->leaf_name);
 
 	if (validate_bundle_reordered(run))
 		findings_add(run->findings, FINDING_WARNING,
-		    "bundle-reordered", "the CA bundle of %s was not in "
-		    "leaf-to-root order; it will be installed in the right "
-		    "order", run->leaf_name);
+		    "bundle-reordered", "the chain given with the "
+		    "certificate %s was not in leaf-to-root order; it will be "
+		    "installed in the right order", run->leaf_name);
 }
 
 static void validate_check_certificates(struct validate_run *run)
@@ -686,10 +731,11 @@ static void validate_check_certificates(struct validate_run *run)
 	/* No chain exists to check; the bundle is then all left out. */
 	if (validate_self_signed(run->mat.leaf))
 		findings_add(run->findings, FINDING_WARNING, "self-signed",
-		    "%s is self-signed: clients will warn; use a certificate "
-		    "from a certificate authority", run->leaf_name);
-	else
-		validate_check_chain(run);
+		    "the certificate %s is self-signed: clients will warn; use "
+		    "a certificate from a certificate authority",
+		    run->leaf_name);
+	else if (!validate_check_chain(run))
+		return;
 
 	validate_check_bundle(run);
 }
