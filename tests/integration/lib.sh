@@ -106,13 +106,14 @@ it_pki_config() {
 	echo 1000 >"$P/ca/serial"
 }
 
-# it_pki_leaf NAME KEYSPEC: NAME.key, NAME.crt signed by the intermediate
+# it_pki_leaf NAME KEYSPEC: NAME.key, NAME.crt signed by the intermediate,
+# valid long enough not to draw an expires-soon warning
 it_pki_leaf() {
 	openssl req -new -newkey "$2" -nodes -config "$P/pki.cnf" \
 	    -keyout "$P/$1.key" -out "$P/$1.csr" \
 	    -subj "/CN=mail-$1.test" 2>/dev/null &&
 	openssl x509 -req -in "$P/$1.csr" -CA "$P/int.crt" \
-	    -CAkey "$P/int.key" -CAcreateserial -days 30 \
+	    -CAkey "$P/int.key" -CAcreateserial -days 90 \
 	    -extfile "$P/pki.cnf" -extensions v3_leaf \
 	    -out "$P/$1.crt" 2>/dev/null
 }
@@ -123,14 +124,14 @@ it_pki_make() {
 
 	# the CAs
 	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
-	    -config "$P/pki.cnf" -extensions v3_root -days 30 \
+	    -config "$P/pki.cnf" -extensions v3_root -days 365 \
 	    -keyout "$P/root.key" -out "$P/root.crt" \
 	    -subj "/CN=svccert Test Root CA" 2>/dev/null || return 1
 	openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
 	    -config "$P/pki.cnf" -keyout "$P/int.key" -out "$P/int.csr" \
 	    -subj "/CN=svccert Test Intermediate CA" 2>/dev/null || return 1
 	openssl x509 -req -in "$P/int.csr" -CA "$P/root.crt" \
-	    -CAkey "$P/root.key" -CAcreateserial -days 30 \
+	    -CAkey "$P/root.key" -CAcreateserial -days 365 \
 	    -extfile "$P/pki.cnf" -extensions v3_int \
 	    -out "$P/int.crt" 2>/dev/null || return 1
 
@@ -157,7 +158,7 @@ it_pki_make() {
 
 # it_selfsigned DIR NAME: DIR/NAME.crt and DIR/NAME.key, to start with
 it_selfsigned() {
-	openssl req -x509 -newkey rsa:2048 -nodes -days 30 \
+	openssl req -x509 -newkey rsa:2048 -nodes -days 90 \
 	    -config "$P/pki.cnf" -extensions v3_self \
 	    -keyout "$1/$2.key" -out "$1/$2.crt" \
 	    -subj "/CN=initial-$2.test" 2>/dev/null
@@ -576,14 +577,19 @@ it_cleanup() {
 	fi
 }
 
+# Lines every probe or start leaves, which say nothing about a failure.
+IT_LOG_NOISE='lost privilege for using -C|queue run: pid=|Connection closed \(no auth attempts|\[INFO\] (New connection|SNI:|TLS: Enabled|Logout)'
+
 it_logs_tail() {
 	local f
 
 	for f in "$R/var/log/exim4/mainlog" "$R/var/log/exim4/paniclog" \
 	    "$R/var/log/dovecot.log" "$IT_SYSLOG"; do
 		[ -s "$f" ] || continue
+		grep -Ev "$IT_LOG_NOISE" "$f" | tail -n 12 >"$W/tail"
+		[ -s "$W/tail" ] || continue
 		echo "# --- last lines of ${f#"$IT_TOP"/}"
-		tail -n 15 "$f" | sed 's/^/#   /'
+		sed 's/^/#   /' "$W/tail"
 	done
 }
 
@@ -728,6 +734,9 @@ it_scenario() {
 	: >"$W/transcript"
 	echo "# scenario $1: $2"
 	"$3"
+	if [ -n "$IT_VERBOSE" ] && [ -s "$W/transcript" ]; then
+		sed 's/^/#   /' "$W/transcript"
+	fi
 	if [ -z "$IT_SCENARIO_FAILED" ]; then
 		IT_PASSED=$((IT_PASSED + 1))
 		echo "ok $1 - $2"
