@@ -240,6 +240,7 @@ static X509 *selfsign_build(EVP_PKEY *key, char *const *names,
     size_t name_count, int days)
 {
 	X509 *cert = X509_new();
+	bool ok = false;
 
 	if (cert == NULL)
 		abort();
@@ -247,19 +248,22 @@ static X509 *selfsign_build(EVP_PKEY *key, char *const *names,
 	    !selfsign_set_serial(cert) ||
 	    !selfsign_set_names(cert, names[0]) ||
 	    !selfsign_set_validity(cert, days))
-		goto fail;
+		goto out;
 
 	/* The key must be set before its identifier can be hashed. */
 	if (!X509_set_pubkey(cert, key) ||
 	    !selfsign_add_extensions(cert, key, names, name_count))
-		goto fail;
+		goto out;
 
 	if (X509_sign(cert, key, EVP_sha256()) <= 0)
-		goto fail;
+		goto out;
+	ok = true;
+out:
+	if (!ok) {
+		X509_free(cert);
+		cert = NULL;
+	}
 	return cert;
-fail:
-	X509_free(cert);
-	return NULL;
 }
 
 bool selfsign_make(struct material *out, const char *key_type,

@@ -11,7 +11,6 @@
  */
 #include "validate.h"
 
-#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -162,14 +161,7 @@ static bool validate_pick_without_key(struct validate_run *run)
 	keyless.key = NULL;
 	keyless.key_count = 0;
 	error_clear(&err);
-	material_free(&run->mat);
-	material_init(&run->mat);
-	if (material_from_input(&run->mat, &keyless, &err))
-		return true;
-
-	findings_add(run->findings, FINDING_ERROR, err.code, "%s",
-	    err.message);
-	return false;
+	return material_from_input(&run->mat, &keyless, &err);
 }
 
 static void validate_add_mismatch(struct validate_run *run)
@@ -178,20 +170,24 @@ static void validate_add_mismatch(struct validate_run *run)
 
 	findings_add(run->findings, FINDING_ERROR, "key-mismatch",
 	    "the private key does not belong to the certificate %s; give "
-	    "the key made with "
-	    "this certificate's request", name);
+	    "the key made with this certificate's request", name);
 	free(name);
 }
 
-/* The key fits none of the certificates: blame the leaf that the
- * certificates alone point to, and check it without the key. */
-static bool validate_pick_mismatched(struct validate_run *run)
+/*
+ * The key fits none of the certificates: blame the leaf that the
+ * certificates alone point to, and check it without the key.  When they
+ * point to none either, why the key fits none (err) is the news.
+ */
+static bool validate_pick_mismatched(struct validate_run *run,
+    const struct error *err)
 {
-	if (!validate_pick_without_key(run))
+	if (!validate_pick_without_key(run)) {
+		findings_add(run->findings, FINDING_ERROR, err->code, "%s",
+		    err->message);
 		return false;
+	}
 	validate_add_mismatch(run);
-	EVP_PKEY_free(run->mat.key);
-	run->mat.key = NULL;
 	return true;
 }
 
@@ -202,7 +198,6 @@ static bool validate_pick_mismatched(struct validate_run *run)
 static bool validate_pick_leaf(struct validate_run *run)
 {
 	const struct input *in = run->in;
-	bool mismatch = false;
 	struct error err;
 
 	error_clear(&err);
@@ -211,18 +206,17 @@ static bool validate_pick_leaf(struct validate_run *run)
 		findings_add(run->findings, FINDING_ERROR, "no-key",
 		    "no private key given or found: paste it, or give --key");
 
+	/* With a key, material_from_input takes only a certificate that
+	 * matches it. */
 	if (!material_from_input(&run->mat, in, &err)) {
 		if (in->key == NULL) {
 			findings_add(run->findings, FINDING_ERROR, err.code,
 			    "%s", err.message);
 			return false;
 		}
-		mismatch = true;
-	} else if (in->key != NULL)
-		mismatch = EVP_PKEY_eq(X509_get0_pubkey(run->mat.leaf),
-		    in->key) != 1;
-	if (mismatch && !validate_pick_mismatched(run))
-		return false;
+		if (!validate_pick_mismatched(run, &err))
+			return false;
+	}
 
 	ERR_clear_error();
 	validate_find_leaf_index(run);
@@ -237,13 +231,12 @@ static void validate_check_key(struct validate_run *run)
 	if (pub == NULL)
 		return;
 
-	if (EVP_PKEY_is_a(pub, "RSA") &&
+	if ((EVP_PKEY_is_a(pub, "RSA") || EVP_PKEY_is_a(pub, "RSA-PSS")) &&
 	    EVP_PKEY_get_bits(pub) < VALIDATE_RSA_MIN_BITS)
 		findings_add(run->findings, FINDING_ERROR, "weak-key",
 		    "the certificate %s has an RSA key of only %d bits, which "
-		    "clients refuse; "
-		    "make a new key of at least %d bits and have the "
-		    "certificate reissued", run->leaf_name,
+		    "clients refuse; make a new key of at least %d bits and "
+		    "have the certificate reissued", run->leaf_name,
 		    EVP_PKEY_get_bits(pub), VALIDATE_RSA_MIN_BITS);
 
 	if (EVP_PKEY_is_a(pub, "ED25519"))
@@ -292,8 +285,7 @@ static void validate_check_signature(struct validate_run *run, X509 *cert,
 	if (leaf)
 		findings_add(run->findings, FINDING_ERROR, "weak-signature",
 		    "the certificate %s is signed with %s, which clients "
-		    "reject; have it "
-		    "reissued with SHA-256", name, digest);
+		    "reject; have it reissued with SHA-256", name, digest);
 	else
 		findings_add(run->findings, FINDING_ERROR, "weak-signature",
 		    "the intermediate certificate %s is signed with %s, which "
@@ -316,13 +308,12 @@ static void validate_add_expires_soon(struct validate_run *run,
 	if (left < VALIDATE_DAY)
 		findings_add(run->findings, FINDING_WARNING, "expires-soon",
 		    "the certificate %s expires on %s, in less than a day; "
-		    "renew it now",
-		    run->leaf_name, date);
+		    "renew it now", run->leaf_name, date);
 	else
 		findings_add(run->findings, FINDING_WARNING, "expires-soon",
 		    "the certificate %s expires on %s (%lld days left); renew "
-		    "it soon",
-		    run->leaf_name, date, (long long)(left / VALIDATE_DAY));
+		    "it soon", run->leaf_name, date,
+		    (long long)(left / VALIDATE_DAY));
 }
 
 static void validate_check_leaf_dates(struct validate_run *run)
@@ -412,9 +403,8 @@ static void validate_check_names(struct validate_run *run)
 		names = validate_join_domains(&info);
 		findings_add(run->findings, FINDING_WARNING,
 		    "hostname-not-covered", "the certificate %s does not cover "
-		    "%s, only: %s; "
-		    "use a certificate that names %s", run->leaf_name, host,
-		    names, host);
+		    "%s, only: %s; use a certificate that names %s",
+		    run->leaf_name, host, names, host);
 		free(names);
 	}
 	certinfo_free(&info);
@@ -463,6 +453,7 @@ static X509_STORE *validate_load_trust(struct validate_run *run)
 {
 	const char *trust_file = run->options->trust_file;
 	X509_STORE *store = X509_STORE_new();
+	bool ok = false;
 
 	if (store == NULL)
 		abort();
@@ -473,7 +464,7 @@ static X509_STORE *validate_load_trust(struct validate_run *run)
 		    "trust-store-unreadable", "the system's trusted roots "
 		    "cannot be loaded; check that ca-certificates is "
 		    "installed");
-		goto fail;
+		goto out;
 	}
 
 	if (trust_file != NULL &&
@@ -482,14 +473,16 @@ static X509_STORE *validate_load_trust(struct validate_run *run)
 		    "trust-store-unreadable", "the trusted roots in %s cannot "
 		    "be loaded; check that the file exists and holds PEM "
 		    "certificates", trust_file);
-		goto fail;
+		goto out;
 	}
+	ok = true;
+out:
 	ERR_clear_error();
+	if (!ok) {
+		X509_STORE_free(store);
+		store = NULL;
+	}
 	return store;
-fail:
-	ERR_clear_error();
-	X509_STORE_free(store);
-	return NULL;
 }
 
 /* Everything given but the leaf: OpenSSL picks what the chain needs. */
@@ -620,8 +613,7 @@ static bool validate_check_chain(struct validate_run *run)
 		findings_add(run->findings, FINDING_ERROR, "chain-invalid",
 		    "the chain of the certificate %s cannot be verified; get "
 		    "the certificate and CA bundle again from your certificate "
-		    "authority",
-		    run->leaf_name);
+		    "authority", run->leaf_name);
 	X509_STORE_free(store);
 	return built;
 }
@@ -684,7 +676,8 @@ static bool validate_bundle_reordered(const struct validate_run *run)
 
 		/* Only within one source: --cert and --cabundle are read in
 		 * whatever order the caller chose. */
-		if (position < run->leaf_index &&
+		if (run->leaf_index != VALIDATE_NOT_FOUND &&
+		    position < run->leaf_index &&
 		    run->in->certs[position].origin ==
 		    run->in->certs[run->leaf_index].origin)
 			return true;

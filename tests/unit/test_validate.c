@@ -423,6 +423,28 @@ static void test_key_mismatch(void **state)
 	fixture_pair_free(&other);
 }
 
+/* Only the intermediate and a key: the intermediate is what is blamed,
+ * and still checked (here: no chain above it is missing). */
+static void test_key_matches_nothing(void **state)
+{
+	struct validate_options options = default_options();
+	struct fixture_pair leaf;
+	struct result r;
+
+	(void)state;
+	make_default_leaf(&leaf);
+	result_init(&r);
+	add_cert(&r, INPUT_FROM_CERT, inter.cert);
+	add_key(&r, leaf.key);
+	run(&r, &options);
+
+	expect_failed(&r);
+	expect_codes(&r, "key-mismatch no-san hostname-not-covered");
+	expect_message_has(&r, "key-mismatch", "svccert Test Intermediate CA");
+	result_free(&r);
+	fixture_pair_free(&leaf);
+}
+
 static void test_weak_key(void **state)
 {
 	struct validate_options options = default_options();
@@ -1212,6 +1234,7 @@ int main(void)
 		cmocka_unit_test(test_several_keys),
 		cmocka_unit_test(test_no_key),
 		cmocka_unit_test(test_key_mismatch),
+		cmocka_unit_test(test_key_matches_nothing),
 		cmocka_unit_test(test_weak_key),
 		cmocka_unit_test(test_weak_signature_leaf),
 		cmocka_unit_test(test_weak_signature_intermediate),
