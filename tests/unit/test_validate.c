@@ -258,6 +258,28 @@ static void test_good_chain(void **state)
 	fixture_pair_free(&leaf);
 }
 
+/* The system store is read too (its content does not matter here). */
+static void test_system_trust_and_trust_file(void **state)
+{
+	struct validate_options options = default_options();
+	struct fixture_pair leaf;
+	struct result r;
+
+	(void)state;
+	make_default_leaf(&leaf);
+	options.no_system_trust = false;
+	result_init(&r);
+	add_pair(&r, &leaf);
+	add_cert(&r, INPUT_FROM_BUNDLE, inter.cert);
+	run(&r, &options);
+
+	assert_true(r.ok);
+	expect_codes(&r, "");
+	expect_chain(&r, (X509 *[]){ inter.cert }, 1);
+	result_free(&r);
+	fixture_pair_free(&leaf);
+}
+
 static void test_no_certificate(void **state)
 {
 	struct validate_options options = default_options();
@@ -1228,6 +1250,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_good_chain),
+		cmocka_unit_test(test_system_trust_and_trust_file),
 		cmocka_unit_test(test_no_certificate),
 		cmocka_unit_test(test_malformed_input_kept),
 		cmocka_unit_test(test_encrypted_key),
