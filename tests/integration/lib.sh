@@ -452,6 +452,7 @@ it_sandbox_make() {
 	P=$IT_TOP/pki
 	W=$IT_TOP/work
 	mkdir -p "$R" "$P" "$W" "$R/var/log"
+	touch "$IT_TOP/started"
 
 	# Exim runs as Debian-exim and must reach its files
 	chmod 755 "$IT_TOP" "$R"

@@ -379,6 +379,18 @@ scenario_11() {
 	it_expect_served exim "$fp"
 }
 
+# --root must keep svccert (and the daemons run here) out of the
+# machine's own configuration.
+scenario_12() {
+	local changed
+
+	changed=$(find /etc/exim4 /etc/dovecot /etc/ssl \
+	    \( -newer "$IT_TOP/started" -o -cnewer "$IT_TOP/started" \) \
+	    -print 2>/dev/null)
+	[ -z "$changed" ] ||
+	    it_fail "changed outside the sandbox: $(echo "$changed" | tr "\n" " ")"
+}
+
 IT_NAMES=(
 	""
 	"daemons start and serve their files; list"
@@ -392,6 +404,7 @@ IT_NAMES=(
 	"certificate not served is rolled back"
 	"an interrupted install is undone by the next run"
 	"two installs at the same time"
+	"nothing changed in /etc/exim4, /etc/dovecot, /etc/ssl"
 )
 
 # ---------------------------------------------------------------------
@@ -399,10 +412,10 @@ IT_NAMES=(
 main() {
 	local n selected=("$@")
 
-	[ ${#selected[@]} -gt 0 ] || selected=(1 2 3 4 5 6 7 8 9 10 11)
+	[ ${#selected[@]} -gt 0 ] || selected=(1 2 3 4 5 6 7 8 9 10 11 12)
 	for n in "${selected[@]}"; do
-		if ! [[ $n =~ ^[0-9]+$ ]] || [ "$n" -lt 1 ] || [ "$n" -gt 11 ]; then
-			it_bail "no scenario '$n' (there are 1 to 11)"
+		if ! [[ $n =~ ^[0-9]+$ ]] || [ "$n" -lt 1 ] || [ "$n" -gt 12 ]; then
+			it_bail "no scenario '$n' (there are 1 to 12)"
 		fi
 	done
 
