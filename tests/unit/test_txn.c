@@ -99,7 +99,6 @@ static void material_of(const struct fixture_pair *pair,
 	EVP_PKEY_up_ref(pair->key);
 	mat->leaf = pair->cert;
 	mat->key = pair->key;
-	mat->chain = sk_X509_new_null();
 }
 
 static enum txn_status install(struct world *w, const char *service,
