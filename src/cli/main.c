@@ -75,7 +75,8 @@ bool cli_open(struct cli *cli, struct context *ctx)
 	struct error err;
 
 	error_clear(&err);
-	if (context_open(ctx, cli->root, cli->config_file, &err))
+	if (context_open(ctx, cli->root, cli->config_file, &err) &&
+	    txn_recover_pending(ctx, &err))
 		return true;
 	cli_print_error(cli, &err);
 	context_close(ctx);

@@ -662,6 +662,20 @@ void txn_unlock(struct context *ctx)
 	ctx->lock_fd = -1;
 }
 
+bool txn_recover_pending(struct context *ctx, struct error *err)
+{
+	char *path = journal_path(ctx);
+	bool pending = access(path, F_OK) == 0;
+
+	free(path);
+	if (!pending || ctx->lock_fd >= 0)
+		return true;
+	if (!txn_lock(ctx, err))
+		return false;
+	txn_unlock(ctx);
+	return true;
+}
+
 bool txn_load_history(struct context *ctx, const struct service *svc,
     int64_t id, struct input *in, struct findings *findings,
     struct error *err)

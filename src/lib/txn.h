@@ -64,6 +64,13 @@ bool txn_lock(struct context *ctx, struct error *err);
 void txn_unlock(struct context *ctx);
 
 /*
+ * For commands that only read: when a journal shows an interrupted
+ * change, take the lock long enough to undo it, so what they show is
+ * true.  Cheap when there is none.
+ */
+bool txn_recover_pending(struct context *ctx, struct error *err);
+
+/*
  * Install mat on svc.  action is recorded in history and audit ("install",
  * "reset", "apply", "restore").  With no_reload the files are written and
  * the daemon is left alone (nothing is verified).  The lock must be held.

@@ -660,14 +660,19 @@ static void validate_report_unused(struct validate_run *run, X509 *cert)
 	free(name);
 }
 
-/* Served certificates in the order read, the leaf before its chain. */
+/*
+ * Were the chain's certificates read leaf first, then upwards?  The root
+ * counts too: a bundle given root first is reversed even though the root
+ * itself is then left out.
+ */
 static bool validate_bundle_reordered(const struct validate_run *run)
 {
 	size_t last = VALIDATE_NOT_FOUND, position;
+	int count = run->chain != NULL ? sk_X509_num(run->chain) : 0;
 
-	for (int i = 0; i < sk_X509_num(run->served); i++) {
+	for (int i = 1; i < count; i++) {
 		position = validate_input_position(run,
-		    sk_X509_value(run->served, i));
+		    sk_X509_value(run->chain, i));
 		if (position == VALIDATE_NOT_FOUND)
 			continue;
 		if (last != VALIDATE_NOT_FOUND && position < last)

@@ -945,6 +945,37 @@ static void test_bundle_reordered(void **state)
 	fixture_pair_free(&second);
 }
 
+/* A bundle pasted root first is reversed even though the root is dropped. */
+static void test_bundle_reversed_with_root(void **state)
+{
+	struct validate_options options = default_options();
+	struct fixture_pair leaf;
+	struct result r;
+
+	(void)state;
+	make_default_leaf(&leaf);
+	result_init(&r);
+	add_pair(&r, &leaf);
+	add_cert(&r, INPUT_FROM_BUNDLE, root.cert);
+	add_cert(&r, INPUT_FROM_BUNDLE, inter.cert);
+	run(&r, &options);
+	assert_true(r.ok);
+	expect_codes(&r, "bundle-reordered bundle-root-removed");
+	expect_chain(&r, (X509 *[]){ inter.cert }, 1);
+	result_free(&r);
+
+	/* Intermediate then root: in order, only the root is dropped. */
+	result_init(&r);
+	add_pair(&r, &leaf);
+	add_cert(&r, INPUT_FROM_BUNDLE, inter.cert);
+	add_cert(&r, INPUT_FROM_BUNDLE, root.cert);
+	run(&r, &options);
+	assert_true(r.ok);
+	expect_codes(&r, "bundle-root-removed");
+	result_free(&r);
+	fixture_pair_free(&leaf);
+}
+
 static void test_bundle_leaf_removed(void **state)
 {
 	struct validate_options options = default_options();
@@ -1275,6 +1306,7 @@ int main(void)
 		cmocka_unit_test(test_hostname_not_covered),
 		cmocka_unit_test(test_no_san),
 		cmocka_unit_test(test_bundle_reordered),
+		cmocka_unit_test(test_bundle_reversed_with_root),
 		cmocka_unit_test(test_bundle_leaf_removed),
 		cmocka_unit_test(test_bundle_root_removed),
 		cmocka_unit_test(test_cross_sign_trimmed),
