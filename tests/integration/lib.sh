@@ -475,7 +475,7 @@ it_syslog_start() {
 	local i
 
 	[ -e /dev/log ] && return 0
-	python3 - "$IT_SYSLOG" <<-'EOF' &
+	python3 - "$IT_SYSLOG" <<-'EOF' >/dev/null 2>&1 &
 	import os, socket, sys
 	s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
 	s.bind("/dev/log")
