@@ -6,7 +6,7 @@ set -eu
 
 build="gcc pkg-config meson ninja-build openssl ca-certificates
 	libssl-dev libjansson-dev libsqlite3-dev libidn2-dev libevent-dev
-	libcurl4-openssl-dev"
+	libcurl4-openssl-dev libcrypt-dev"
 test="libcmocka-dev python3 exim4-daemon-light dovecot-imapd
 	dovecot-pop3d pure-ftpd iproute2 procps"
 
