@@ -9,8 +9,10 @@
 #include <jansson.h>
 
 #include "certinfo.h"
+#include "change.h"
 #include "finding.h"
 #include "material.h"
+#include "report.h"
 #include "service.h"
 #include "txn.h"
 #include "validate.h"
@@ -60,26 +62,15 @@ struct paste {
 bool cli_read_paste(const struct paste *paste, struct input *in,
     struct findings *findings, struct error *err);
 
-/* The validation options for this context and paste. */
-void cli_validate_options(const struct context *ctx,
-    const struct paste *paste, struct validate_options *options);
-
 /*
- * Warn for every service in names whose host name the leaf does not
- * cover; false (and a message) when a name is not a known service.
+ * change_check_services (change.h), printing its error: false when a
+ * name is not a known service.
  */
 bool cli_check_services(const struct cli *cli, const struct context *ctx,
     char **names, size_t count, X509 *leaf, struct findings *findings);
 
-/* Split "a,b,c" into a NULL-terminated array (free with cli_free_list). */
-char **cli_split_list(const char *text, size_t *count);
-void cli_free_list(char **list);
-
 /* Output (output.c). */
 json_t *output_certinfo_json(const struct certinfo *info);
-json_t *output_findings_json(const struct findings *findings);
-json_t *output_chain_json(const struct material *mat);
-json_t *output_result_json(const struct txn_result *result);
 void output_findings_text(const struct findings *findings);
 void output_certinfo_text(const struct certinfo *info);
 void output_chain_text(const struct material *mat);

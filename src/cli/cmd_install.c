@@ -10,17 +10,13 @@
 
 #include "cli.h"
 #include "config.h"
-#include "selfsign.h"
 #include "util.h"
-
-#define RESET_DAYS 365
 
 /* The worst status wins: 4 over 3 over 1 over 0. */
 static int worse(int a, int b)
 {
-	static const int rank[] = { [0] = 0, [1] = 1, [3] = 2, [4] = 3 };
-
-	return rank[b] > rank[a] ? b : a;
+	return (int)change_worse_status((enum txn_status)a,
+	    (enum txn_status)b);
 }
 
 /* Install mat on one service; print or collect its result. */
@@ -33,7 +29,8 @@ static int install_one(const struct cli *cli, struct context *ctx,
 
 	txn_install(ctx, svc, mat, action, no_reload, &result);
 	if (cli->json)
-		json_array_append_new(results, output_result_json(&result));
+		json_array_append_new(results, report_result_json(&result,
+		    REPORT_FLAGS_BOOLEAN));
 	else
 		output_result_text(&result);
 	return (int)result.status;
@@ -44,7 +41,7 @@ static void print_results(const struct cli *cli,
 {
 	if (cli->json)
 		output_json(json_pack("{s:o, s:O}", "findings",
-		    output_findings_json(findings), "results", results));
+		    report_findings_json(findings), "results", results));
 	json_decref(results);
 }
 
@@ -73,7 +70,7 @@ static int refuse(const struct cli *cli, const struct findings *findings)
 {
 	if (cli->json)
 		output_json(json_pack("{s:o, s:[]}", "findings",
-		    output_findings_json(findings), "results"));
+		    report_findings_json(findings), "results"));
 	else {
 		output_findings_text(findings);
 		fprintf(stderr, "svccert: nothing was changed\n");
@@ -93,7 +90,8 @@ static int validate_and_install(const struct cli *cli, struct context *ctx,
 	int rc = TXN_REFUSED;
 
 	material_init(&mat);
-	cli_validate_options(ctx, paste, &vopts);
+	change_validate_options(ctx, paste != NULL ? paste->trust_file : NULL,
+	    &vopts);
 	if (!validate_input(in, &vopts, &mat, findings)) {
 		rc = refuse(cli, findings);
 		goto out;
@@ -152,14 +150,14 @@ int cmd_install(struct cli *cli, int argc, char **argv)
 	if (services == NULL || paste.cert_file == NULL || optind != argc)
 		return cli_usage_error(cli, "install", "--service and --cert "
 		    "are required");
-	names = cli_split_list(services, &count);
+	names = change_split_names(services, &count);
 	if (count == 0) {
-		cli_free_list(names);
+		change_free_names(names);
 		return cli_usage_error(cli, "install", "--service names no "
 		    "service");
 	}
 	if (!cli_open(cli, &ctx)) {
-		cli_free_list(names);
+		change_free_names(names);
 		return TXN_REFUSED;
 	}
 
@@ -173,7 +171,7 @@ int cmd_install(struct cli *cli, int argc, char **argv)
 		    count, "install", no_reload, &findings);
 	findings_free(&findings);
 	input_free(&in);
-	cli_free_list(names);
+	change_free_names(names);
 	context_close(&ctx);
 	return rc;
 }
@@ -190,6 +188,7 @@ int cmd_apply(struct cli *cli, int argc, char **argv)
 	struct context ctx;
 	struct input in;
 	struct findings findings;
+	struct error err;
 	char **names;
 	size_t count;
 	int opt, rc = TXN_REFUSED;
@@ -205,15 +204,13 @@ int cmd_apply(struct cli *cli, int argc, char **argv)
 	if (from == NULL || to == NULL || optind != argc)
 		return cli_usage_error(cli, "apply", "--from and --to are "
 		    "required");
-	names = cli_split_list(to, &count);
-	for (size_t i = 0; i < count; i++)
-		if (strcmp(names[i], from) == 0) {
-			cli_free_list(names);
-			return cli_usage_error(cli, "apply", "%s cannot be "
-			    "applied to itself", from);
-		}
+	names = change_split_names(to, &count);
+	if (!change_check_apply(from, names, count, &err)) {
+		change_free_names(names);
+		return cli_usage_error(cli, "apply", "%s", err.message);
+	}
 	if (count == 0 || !cli_open(cli, &ctx)) {
-		cli_free_list(names);
+		change_free_names(names);
 		return count == 0 ? cli_usage_error(cli, "apply", "--to "
 		    "names no service") : TXN_REFUSED;
 	}
@@ -235,24 +232,9 @@ int cmd_apply(struct cli *cli, int argc, char **argv)
 out:
 	findings_free(&findings);
 	input_free(&in);
-	cli_free_list(names);
+	change_free_names(names);
 	context_close(&ctx);
 	return rc;
-}
-
-/* The service's own host name first, then the configured ones. */
-static size_t reset_names(const struct context *ctx,
-    const struct service *svc, const char **names, size_t max)
-{
-	const char **configured;
-	size_t n = 0, total = config_reset_names(&ctx->config, &configured);
-
-	names[n++] = service_hostname(svc, &ctx->config);
-	for (size_t i = 0; i < total && n < max; i++)
-		if (strcasecmp(configured[i], names[0]) != 0)
-			names[n++] = configured[i];
-	free(configured);  /* the names themselves belong to the config */
-	return n;
 }
 
 int cmd_reset(struct cli *cli, int argc, char **argv)
@@ -285,13 +267,10 @@ int cmd_reset(struct cli *cli, int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		const struct service *svc = registry_find(&ctx.registry,
 		    argv[i]);
-		const char *names[32];
-		size_t n = reset_names(&ctx, svc, names, 32);
 		struct material mat;
 
 		material_init(&mat);
-		if (selfsign_make(&mat, ctx.config.key_type, names, n,
-		    RESET_DAYS, &err))
+		if (change_reset_material(&ctx, svc, &mat, &err))
 			rc = worse(rc, install_one(cli, &ctx, argv[i], &mat,
 			    "reset", false, results));
 		else {
@@ -317,17 +296,15 @@ int cmd_restore(struct cli *cli, int argc, char **argv)
 	struct input in;
 	struct findings findings;
 	struct error err;
-	char *end, *names[] = { argc > 1 ? argv[1] : NULL, NULL };
-	long long id;
+	char *names[] = { argc > 1 ? argv[1] : NULL, NULL };
+	int64_t id;
 	int rc = TXN_REFUSED;
 
 	if (argc != 3)
 		return cli_usage_error(cli, "restore", "give a service and a "
 		    "history ID");
-	id = strtoll(argv[2], &end, 10);
-	if (*end != '\0' || id <= 0)
-		return cli_usage_error(cli, "restore", "'%s' is not a history "
-		    "ID; svccert history %s lists them", argv[2], argv[1]);
+	if (!change_parse_history_id(argv[2], argv[1], &id, &err))
+		return cli_usage_error(cli, "restore", "%s", err.message);
 	if (!cli_open(cli, &ctx))
 		return TXN_REFUSED;
 

@@ -207,7 +207,7 @@ int cmd_show(struct cli *cli, int argc, char **argv)
 
 		if (ok)
 			json_object_set_new(doc, "chain",
-			    output_chain_json(&mat));
+			    report_chain_json(&mat));
 		json_object_set_new(doc, "endpoints", endpoints);
 		output_json(doc);
 	} else {

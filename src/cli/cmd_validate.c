@@ -9,7 +9,6 @@
 #include <openssl/crypto.h>
 
 #include "cli.h"
-#include "names.h"
 #include "util.h"
 
 #define PASSPHRASE_MAX 1024
@@ -66,65 +65,15 @@ bool cli_read_paste(const struct paste *paste, struct input *in,
 	return true;
 }
 
-void cli_validate_options(const struct context *ctx,
-    const struct paste *paste, struct validate_options *options)
-{
-	memset(options, 0, sizeof(*options));
-	options->require_key = true;
-	options->warn_days = ctx->config.warn_days;
-	options->trust_file = paste != NULL && paste->trust_file != NULL ?
-	    paste->trust_file : ctx->config.trust_file;
-}
-
-char **cli_split_list(const char *text, size_t *count)
-{
-	char *copy = xstrdup(text), *save = NULL, *item;
-	char **list = xcalloc(strlen(text) + 2, sizeof(*list));
-
-	*count = 0;
-	for (item = strtok_r(copy, ",", &save); item != NULL;
-	    item = strtok_r(NULL, ",", &save))
-		if (*item != '\0')
-			list[(*count)++] = xstrdup(item);
-	free(copy);
-	return list;
-}
-
-void cli_free_list(char **list)
-{
-	if (list == NULL)
-		return;
-	for (char **p = list; *p != NULL; p++)
-		free(*p);
-	free(list);
-}
-
 bool cli_check_services(const struct cli *cli, const struct context *ctx,
     char **names, size_t count, X509 *leaf, struct findings *findings)
 {
-	for (size_t i = 0; i < count; i++) {
-		const struct service *svc = registry_find(&ctx->registry,
-		    names[i]);
-		const char *host;
+	struct error err;
 
-		if (svc == NULL) {
-			struct error err;
-
-			error_set(&err, "unknown-service", "there is no "
-			    "service named '%s'; svccert list shows them",
-			    names[i]);
-			cli_print_error(cli, &err);
-			return false;
-		}
-		host = service_hostname(svc, &ctx->config);
-		if (leaf != NULL && host != NULL &&
-		    !names_cert_covers(leaf, host))
-			findings_add(findings, FINDING_WARNING,
-			    "hostname-not-covered", "the certificate does not "
-			    "cover %s, the host name of %s: clients that "
-			    "connect by that name will warn", host, svc->name);
-	}
-	return true;
+	if (change_check_services(ctx, names, count, leaf, findings, &err))
+		return true;
+	cli_print_error(cli, &err);
+	return false;
 }
 
 static void print_validation(const struct cli *cli, bool ok,
@@ -134,13 +83,13 @@ static void print_validation(const struct cli *cli, bool ok,
 
 	if (cli->json) {
 		json_t *doc = json_pack("{s:b, s:o}", "ok", ok, "findings",
-		    output_findings_json(findings));
+		    report_findings_json(findings));
 
 		if (ok && certinfo_from_x509(&info, mat->leaf)) {
 			json_object_set_new(doc, "certificate",
 			    output_certinfo_json(&info));
 			json_object_set_new(doc, "chain",
-			    output_chain_json(mat));
+			    report_chain_json(mat));
 			certinfo_free(&info);
 		}
 		output_json(doc);
@@ -209,7 +158,7 @@ int cmd_validate(struct cli *cli, int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto out;
 	}
-	cli_validate_options(&ctx, &paste, &vopts);
+	change_validate_options(&ctx, paste.trust_file, &vopts);
 	ok = validate_input(&in, &vopts, &mat, &findings);
 	if (ok && service != NULL) {
 		char *names[] = { (char *)service, NULL };

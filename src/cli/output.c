@@ -56,49 +56,6 @@ json_t *output_certinfo_json(const struct certinfo *info)
 	return doc;
 }
 
-json_t *output_findings_json(const struct findings *findings)
-{
-	json_t *list = json_array();
-
-	for (size_t i = 0; i < findings->count; i++) {
-		const struct finding *f = &findings->items[i];
-
-		json_array_append_new(list, json_pack("{s:s, s:s, s:s}",
-		    "severity", f->severity == FINDING_ERROR ? "error" :
-		    "warning", "code", f->code, "message", f->message));
-	}
-	return list;
-}
-
-json_t *output_chain_json(const struct material *mat)
-{
-	json_t *list = json_array();
-	int n = mat->chain != NULL ? sk_X509_num(mat->chain) : 0;
-
-	for (int i = -1; i < n; i++) {
-		X509 *cert = i < 0 ? mat->leaf : sk_X509_value(mat->chain, i);
-		char fp[FINGERPRINT_SIZE];
-		char *name = certinfo_name_of(cert);
-
-		material_fingerprint(cert, fp, sizeof(fp));
-		json_array_append_new(list, json_pack("{s:s, s:s}", "name",
-		    name, "fingerprint", fp));
-		free(name);
-	}
-	return list;
-}
-
-json_t *output_result_json(const struct txn_result *r)
-{
-	return json_pack("{s:s, s:s, s:i, s:s, s:s, s:b, s:b, s:I, s:s, "
-	    "s:s}", "service", r->service, "status",
-	    txn_status_name(r->status), "exit", (int)r->status,
-	    "old_fingerprint", r->old_fingerprint, "new_fingerprint",
-	    r->new_fingerprint, "reloaded", r->reloaded, "verified",
-	    r->verified, "history_id", (json_int_t)r->history_id, "code",
-	    r->code, "message", r->message);
-}
-
 void output_findings_text(const struct findings *findings)
 {
 	for (size_t i = 0; i < findings->count; i++) {
