@@ -9,6 +9,10 @@ build="gcc pkg-config meson ninja-build openssl ca-certificates
 	libcurl4-openssl-dev libcrypt-dev"
 test="libcmocka-dev python3 exim4-daemon-light dovecot-imapd
 	dovecot-pop3d pure-ftpd iproute2 procps"
+# Browser tests: Debian's Chromium, driven by playwright-core from npm.
+# Debian's node only where none is on PATH: the CI image may have its own.
+test="$test chromium"
+command -v node >/dev/null 2>&1 || test="$test nodejs npm"
 
 want=$build
 [ "${1:-}" = "--test" ] && want="$build $test"

@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# run.sh - svccertd's web page in Debian's headless Chromium, against a
+# real svccertd driving real Exim, Dovecot and Pure-FTPd on 127.0.0.1.
+#
+#   bash tests/browser/run.sh        (as root; README: top of test.js)
+#
+# The whole run happens in a network namespace of its own, so the
+# sandbox's fixed ports (2525, 1143, 2121, ...) and svccertd's 2187 never
+# meet another test run on the same machine.  SVCCERTD and SVCCERT name
+# the binaries (default build/svccertd, build/svccert); BROWSER_KEEP=1
+# keeps the sandbox.  Prints "ok N - name" lines and one closing
+# "N passed, M failed", also written as "N M" to
+# tests/artifacts/browser-summary.txt for scripts/test.sh.
+
+BT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$BT_DIR/../.." && pwd)
+ARTIFACTS=$REPO/tests/artifacts
+SUMMARY=$ARTIFACTS/browser-summary.txt
+
+bt_bail() {
+	echo "Bail out! $*"
+	echo "0 passed, 1 failed"
+	echo "0 1" >"$SUMMARY"
+	exit 2
+}
+
+# Meson puts the binaries in BUILD/src/...; BUILD/NAME is what callers
+# name, as in tests/integration/run.sh.
+bt_binary() {  # bt_binary PATH SUBDIR
+	local path=$1
+
+	case $path in
+	/*) ;;
+	*) path=$PWD/$path ;;
+	esac
+	if [ ! -x "$path" ] && [ -x "${path%/*}/$2/${path##*/}" ]; then
+		path=${path%/*}/$2/${path##*/}
+	fi
+	echo "$path"
+}
+
+# Outside the namespace: the npm registry is reachable only from here.
+bt_prepare() {
+	mkdir -p "$ARTIFACTS"
+	rm -f "$SUMMARY"
+	[ "$(id -u)" = 0 ] || bt_bail "must run as root (network namespace," \
+	    "and the daemons bind ports)"
+	command -v node >/dev/null || bt_bail "node not found;" \
+	    "run scripts/deps.sh --test"
+	[ -x /usr/bin/chromium ] || bt_bail "/usr/bin/chromium not found;" \
+	    "run scripts/deps.sh --test"
+	[ -x "$SVCCERTD" ] || bt_bail "svccertd not found at $SVCCERTD" \
+	    "(build it, or set SVCCERTD=)"
+	(cd "$BT_DIR" && npm ci --no-audit --no-fund --loglevel=error \
+	    >"$ARTIFACTS/browser-npm.log" 2>&1) ||
+	    bt_bail "npm ci failed in tests/browser; see" \
+	    "tests/artifacts/browser-npm.log"
+}
+
+# ---------------------------------------------------------------------
+# Inside the namespace
+
+# it_sandbox_make and friends
+# shellcheck source=../integration/lib.sh
+. "$REPO/tests/integration/lib.sh"
+
+# /dev/log is not in the network namespace but in the file system every
+# run shares: listening there could take it from a concurrent run.  Only
+# Pure-FTPd's start errors are lost, and the tests read the wire anyway.
+it_syslog_start() {
+	:
+}
+
+BT_DAEMON_PID=""
+
+bt_daemon_start() {
+	local i
+
+	"$SVCCERTD" --root "$R" --listen 127.0.0.1:2187 \
+	    --redirect-listen 127.0.0.1:2186 >"$W/svccertd.out" \
+	    2>"$W/svccertd.err" &
+	BT_DAEMON_PID=$!
+	for ((i = 0; i < 250; i++)); do
+		it_port_listening 2187 && return 0
+		kill -0 "$BT_DAEMON_PID" 2>/dev/null || break
+		sleep 0.02
+	done
+	sed 's/^/# svccertd: /' "$W/svccertd.err"
+	return 1
+}
+
+bt_daemon_stop() {
+	[ -n "$BT_DAEMON_PID" ] || return 0
+	kill -TERM "$BT_DAEMON_PID" 2>/dev/null
+	wait "$BT_DAEMON_PID" 2>/dev/null
+	BT_DAEMON_PID=""
+}
+
+bt_cleanup() {
+	bt_daemon_stop
+	IT_KEEP=$BROWSER_KEEP it_cleanup
+}
+
+bt_inside() {
+	ip link set lo up || bt_bail "could not bring up lo in the namespace"
+	it_require_tools
+	it_require_ports_free
+	trap bt_cleanup EXIT
+	it_sandbox_make || bt_bail "could not make the sandbox"
+	it_daemons_start || { it_logs_tail; bt_bail "the daemons did not" \
+	    "start"; }
+	bt_daemon_start || bt_bail "svccertd did not listen on 2187"
+	bt_login_prepare || bt_bail "no user to log in with"
+
+	BT_URL=https://127.0.0.1:2187 BT_ROOT=$R BT_PKI=$P BT_WORK=$W \
+	    BT_ARTIFACTS=$ARTIFACTS BT_SUMMARY=$SUMMARY \
+	    node "$BT_DIR/test.js"
+	BT_STATUS=$?
+	[ -s "$SUMMARY" ] || bt_bail "test.js ended without a summary"
+	return "$BT_STATUS"
+}
+
+SVCCERTD=$(bt_binary "${SVCCERTD:-$REPO/build/svccertd}" src/daemon)
+SVCCERT=$(bt_binary "${SVCCERT:-$REPO/build/svccert}" src/cli)
+export SVCCERTD SVCCERT BROWSER_KEEP
+
+if [ "${1:-}" = --inside ]; then
+	bt_inside
+	exit $?
+fi
+bt_prepare
+exec unshare --net --fork bash "${BASH_SOURCE[0]}" --inside
