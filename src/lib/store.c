@@ -1,9 +1,11 @@
 /*
- * store.c - the state store: history and audit log in SQLite.
+ * store.c - the state store: history and audit log in SQLite, and the
+ * schema of the panel's users, tokens and sessions (kept by users.c).
  *
  * Prepared statements only, so no service name or daemon message can
- * change a query.  Rows are never deleted: history is how an administrator
- * gets a certificate back, the audit log how they learn who changed it.
+ * change a query.  History and audit rows are never deleted: history is
+ * how an administrator gets a certificate back, the audit log how they
+ * learn who changed it.
  */
 #include "store.h"
 
@@ -20,7 +22,7 @@
 #include "util.h"
 
 /* Raised with each change of the tables; store_migrate upgrades. */
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 #define STORE_FILE "svccert.db"
 /* Another svccert run (the daemon, a cron job) may hold the database. */
 #define STORE_BUSY_TIMEOUT_MS 5000
@@ -62,6 +64,43 @@ static const char *const store_schema_v1[] = {
 	" message TEXT)",
 	"PRAGMA user_version = 1",
 	NULL,
+};
+
+/*
+ * The panel's users.  Tokens and sessions go with their user (foreign
+ * keys are on for every connection); only hashes of their secrets are
+ * kept, so a copy of the database lets no one in.
+ */
+static const char *const store_schema_v2[] = {
+	"CREATE TABLE user ("
+	" name TEXT PRIMARY KEY,"
+	" role TEXT NOT NULL,"
+	" password_hash TEXT NOT NULL,"
+	" service_ssl INTEGER NOT NULL DEFAULT 0,"
+	" created INTEGER NOT NULL)",
+	"CREATE TABLE token ("
+	" id INTEGER PRIMARY KEY,"
+	" user TEXT NOT NULL REFERENCES user (name) ON DELETE CASCADE,"
+	" label TEXT NOT NULL,"
+	" hash TEXT NOT NULL UNIQUE,"
+	" created INTEGER NOT NULL,"
+	" last_used INTEGER NOT NULL DEFAULT 0)",
+	"CREATE INDEX token_by_user ON token (user)",
+	"CREATE TABLE session ("
+	" id_hash TEXT PRIMARY KEY,"
+	" user TEXT NOT NULL REFERENCES user (name) ON DELETE CASCADE,"
+	" csrf TEXT NOT NULL,"
+	" created INTEGER NOT NULL,"
+	" last_used INTEGER NOT NULL)",
+	"CREATE INDEX session_by_user ON session (user)",
+	"PRAGMA user_version = 2",
+	NULL,
+};
+
+/* Entry N brings a database at version N to version N + 1. */
+static const char *const *const store_migrations[STORE_SCHEMA_VERSION] = {
+	store_schema_v1,
+	store_schema_v2,
 };
 
 static void store_fail(const struct store *store, const char *what,
@@ -147,10 +186,11 @@ static bool store_upgrade(struct store *store, int version,
 		return false;
 	}
 
-	if (version == 0)
-		for (i = 0; store_schema_v1[i] != NULL; i++)
-			if (!store_exec(store, store_schema_v1[i],
-			    "create the tables", err))
+	/* In place, step by step: history and audit are kept. */
+	for (; version < STORE_SCHEMA_VERSION; version++)
+		for (i = 0; store_migrations[version][i] != NULL; i++)
+			if (!store_exec(store, store_migrations[version][i],
+			    "upgrade the tables", err))
 				return false;
 	return true;
 }
@@ -246,6 +286,11 @@ void store_close(struct store *store)
 const char *store_state_dir(const struct store *store)
 {
 	return store->state_dir;
+}
+
+sqlite3 *store_database(struct store *store)
+{
+	return store->db;
 }
 
 static char *store_history_dir(const struct store *store, int64_t id)

@@ -3,7 +3,8 @@
  *
  * history: every certificate a change replaced, with copies of the files
  *          (state_dir/history/ID/), never erased;
- * audit:   every change: when, who, what, fingerprints, result.
+ * audit:   every change: when, who, what, fingerprints, result;
+ * user, token, session: the panel's users (read and written by users.c).
  */
 #ifndef SVCCERT_STORE_H
 #define SVCCERT_STORE_H
@@ -13,6 +14,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 #include <time.h>
+
+#include <sqlite3.h>
 
 #include "error.h"
 
@@ -75,5 +78,10 @@ bool store_audit_add(struct store *store, const struct audit_record *rec,
     struct error *err);
 
 const char *store_state_dir(const struct store *store);
+/*
+ * The open database, for modules that keep their own tables in it
+ * (users.c).  It stays the store's: do not close it.
+ */
+sqlite3 *store_database(struct store *store);
 
 #endif

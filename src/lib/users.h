@@ -40,6 +40,7 @@ void users_free(struct user *users, size_t count);
  * Names: 1-32 of [a-z0-9._-], starting with a letter (code bad-user-name).
  * Passwords: at least 8 bytes (code weak-password).
  */
+bool users_check_name(const char *name, struct error *err);
 bool users_add(struct store *store, const char *name, enum user_role role,
     const char *password, struct error *err);
 bool users_set_password(struct store *store, const char *name,
