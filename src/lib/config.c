@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <netdb.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -167,6 +168,46 @@ static bool config_set_warn_days(struct config *cfg, const char *key,
 	return config_get_int(cfg, key, value, 0, 3650, &cfg->warn_days, err);
 }
 
+/* Checked here, so a typo names the file rather than failing a bind. */
+static bool config_get_address(struct config *cfg, const char *key,
+    json_t *value, char **out, struct error *err)
+{
+	char *host, *what;
+	int port;
+	bool ok;
+
+	if (!config_get_string(cfg, key, value, out, err))
+		return false;
+	what = xasprintf("%s in %s", key, cfg->file);
+	ok = config_split_address(*out, what, &host, &port, err);
+	free(host);
+	free(what);
+
+	/* Like every other mistake in the file. */
+	if (!ok)
+		snprintf(err->code, sizeof(err->code), "config-invalid");
+	return ok;
+}
+
+static bool config_set_listen(struct config *cfg, const char *key,
+    json_t *value, struct error *err)
+{
+	return config_get_address(cfg, key, value, &cfg->listen, err);
+}
+
+static bool config_set_redirect_listen(struct config *cfg, const char *key,
+    json_t *value, struct error *err)
+{
+	return config_get_address(cfg, key, value, &cfg->redirect_listen,
+	    err);
+}
+
+static bool config_set_web_dir(struct config *cfg, const char *key,
+    json_t *value, struct error *err)
+{
+	return config_get_path(cfg, key, value, &cfg->web_dir, err);
+}
+
 static const struct config_key config_keys[] = {
 	{ "hostname", config_set_hostname },
 	{ "aliases", config_set_aliases },
@@ -176,6 +217,9 @@ static const struct config_key config_keys[] = {
 	{ "probe_timeout", config_set_probe_timeout },
 	{ "warn_days", config_set_warn_days },
 	{ "trust_file", config_set_trust_file },
+	{ "listen", config_set_listen },
+	{ "redirect_listen", config_set_redirect_listen },
+	{ "web_dir", config_set_web_dir },
 	{ NULL, NULL },
 };
 
@@ -213,6 +257,8 @@ static void config_set_defaults(struct config *cfg)
 	cfg->services_dir = config_resolve(cfg, CONFIG_DEFAULT_SERVICES_DIR);
 	cfg->probe_timeout_ms = CONFIG_DEFAULT_PROBE_TIMEOUT * 1000;
 	cfg->warn_days = CONFIG_DEFAULT_WARN_DAYS;
+	cfg->listen = xstrdup(CONFIG_DEFAULT_LISTEN);
+	cfg->redirect_listen = xstrdup(CONFIG_DEFAULT_REDIRECT_LISTEN);
 }
 
 static bool config_apply(struct config *cfg, json_t *root, struct error *err)
@@ -331,6 +377,9 @@ void config_free(struct config *cfg)
 	free(cfg->state_dir);
 	free(cfg->services_dir);
 	free(cfg->trust_file);
+	free(cfg->listen);
+	free(cfg->redirect_listen);
+	free(cfg->web_dir);
 	memset(cfg, 0, sizeof(*cfg));
 }
 
@@ -360,4 +409,47 @@ size_t config_reset_names(const struct config *cfg, const char ***names)
 	}
 	*names = list;
 	return count;
+}
+
+/* The host part: "[v6]" unbracketed, else everything before the colon. */
+static char *config_address_host(const char *text, const char *colon)
+{
+	if (text[0] == '[') {
+		if (colon - text < 3 || colon[-1] != ']')
+			return NULL;
+		return xstrndup(text + 1, (size_t)(colon - text - 2));
+	}
+	if (colon == text || memchr(text, ']', (size_t)(colon - text)))
+		return NULL;
+	return xstrndup(text, (size_t)(colon - text));
+}
+
+bool config_split_address(const char *text, const char *what, char **host,
+    int *port, struct error *err)
+{
+	const char *colon = strrchr(text, ':');
+	char *end;
+	long number = 0;
+
+	*host = NULL;
+	if (colon != NULL && colon[1] != '\0') {
+		errno = 0;
+		number = strtol(colon + 1, &end, 10);
+		if (*end != '\0' || errno != 0 || colon[1] == '-' ||
+		    colon[1] == '+')
+			number = 0;
+	}
+
+	/* An IPv6 address without brackets cannot be told from a port. */
+	if (number >= 1 && number <= 65535 &&
+	    (text[0] == '[' || strchr(text, ':') == colon))
+		*host = config_address_host(text, colon);
+	if (*host == NULL) {
+		error_set(err, "bad-address", "%s is \"%.64s\"; write "
+		    "ADDRESS:PORT such as 127.0.0.1:2087 or [::1]:2087", what,
+		    text);
+		return false;
+	}
+	*port = (int)number;
+	return true;
 }

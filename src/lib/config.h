@@ -12,6 +12,9 @@
  *   "warn_days": 30,                 expires-soon threshold
  *   "trust_file": "/etc/svccert/roots.pem"  extra trusted roots (PEM) for
  *                                    chain checks, besides the system's
+ *   "listen": "127.0.0.1:2087",      svccertd's HTTPS address
+ *   "redirect_listen": "127.0.0.1:2086",  its plain-HTTP redirect
+ *   "web_dir": "/usr/share/svccert/web"   the panel's page
  * }
  *
  * With --root DIR every path (the config file's own default location,
@@ -30,6 +33,8 @@
 #define CONFIG_DEFAULT_FILE "/etc/svccert/svccert.conf"
 #define CONFIG_DEFAULT_STATE_DIR "/var/lib/svccert"
 #define CONFIG_DEFAULT_SERVICES_DIR "/etc/svccert/services.d"
+#define CONFIG_DEFAULT_LISTEN "127.0.0.1:2087"
+#define CONFIG_DEFAULT_REDIRECT_LISTEN "127.0.0.1:2086"
 
 struct config {
 	char *root;           /* "" when none; never ends in '/' */
@@ -43,6 +48,9 @@ struct config {
 	int probe_timeout_ms;
 	int warn_days;
 	char *trust_file;     /* resolved under root; NULL when not set */
+	char *listen;         /* "ADDR:PORT" ("[v6]:PORT"), checked */
+	char *redirect_listen;
+	char *web_dir;        /* resolved under root; NULL when not set */
 };
 
 /*
@@ -62,5 +70,13 @@ char *config_resolve(const struct config *cfg, const char *path);
  * strings in it belong to cfg.
  */
 size_t config_reset_names(const struct config *cfg, const char ***names);
+
+/*
+ * "127.0.0.1:2087", "[::1]:2087" or "host.example:2087" into a host
+ * (brackets removed, newly allocated) and a port from 1 to 65535.
+ * code bad-address, naming what, e.g. "--listen".
+ */
+bool config_split_address(const char *text, const char *what, char **host,
+    int *port, struct error *err);
 
 #endif

@@ -44,6 +44,9 @@ static void test_config_defaults(void **state)
 	assert_int_equal(cfg.warn_days, 30);
 	assert_null(cfg.trust_file);
 	assert_int_equal(cfg.alias_count, 0);
+	assert_string_equal(cfg.listen, "127.0.0.1:2087");
+	assert_string_equal(cfg.redirect_listen, "127.0.0.1:2086");
+	assert_null(cfg.web_dir);
 	config_free(&cfg);
 	free(root);
 }
@@ -96,7 +99,10 @@ static void test_config_all_keys(void **state)
 	    "  \"services_dir\": \"/srv/services\",\n"
 	    "  \"probe_timeout\": 3,\n"
 	    "  \"warn_days\": 14,\n"
-	    "  \"trust_file\": \"/etc/svccert/roots.pem\"\n"
+	    "  \"trust_file\": \"/etc/svccert/roots.pem\",\n"
+	    "  \"listen\": \"[::]:8443\",\n"
+	    "  \"redirect_listen\": \"0.0.0.0:8080\",\n"
+	    "  \"web_dir\": \"/srv/web\"\n"
 	    "}\n");
 
 	/* The default file, found under the root. */
@@ -120,6 +126,11 @@ static void test_config_all_keys(void **state)
 	expect = xasprintf("%s/etc/svccert/roots.pem", root);
 	assert_string_equal(cfg.trust_file, expect);
 	free(expect);
+	expect = xasprintf("%s/srv/web", root);
+	assert_string_equal(cfg.web_dir, expect);
+	free(expect);
+	assert_string_equal(cfg.listen, "[::]:8443");
+	assert_string_equal(cfg.redirect_listen, "0.0.0.0:8080");
 
 	config_free(&cfg);
 	free(file);
@@ -216,6 +227,47 @@ static void test_config_invalid(void **state)
 	assert_invalid("{\"probe_timeout\": 2.5}", "probe_timeout");
 	assert_invalid("{\"warn_days\": -1}", "warn_days");
 	assert_invalid("{\"warn_days\": 10, \"warn_days\": 20}", "duplicate");
+	assert_invalid("{\"listen\": \"2087\"}", "listen");
+	assert_invalid("{\"listen\": \"127.0.0.1:0\"}", "listen");
+	assert_invalid("{\"redirect_listen\": \"::1:80\"}",
+	    "redirect_listen");
+	assert_invalid("{\"web_dir\": \"web\"}", "web_dir");
+}
+
+static void split_ok(const char *text, const char *host, int port)
+{
+	struct error err;
+	char *got;
+	int got_port;
+
+	if (!config_split_address(text, "--listen", &got, &got_port, &err))
+		fail_msg("%s: %s", text, err.message);
+	assert_string_equal(got, host);
+	assert_int_equal(got_port, port);
+	free(got);
+}
+
+static void test_config_split_address(void **state)
+{
+	const char *bad[] = { "", ":", "2087", "host:", ":2087", "h:0",
+	    "h:65536", "h:-1", "h:+80", "h:80x", "::1:2087", "[::1]2087",
+	    "[]:80", "a]:80", NULL };
+	struct error err;
+	char *host;
+	int port;
+
+	split_ok("127.0.0.1:2087", "127.0.0.1", 2087);
+	split_ok("[::1]:2087", "::1", 2087);
+	split_ok("[::]:1", "::", 1);
+	split_ok("panel.example:65535", "panel.example", 65535);
+	for (size_t i = 0; bad[i] != NULL; i++) {
+		if (config_split_address(bad[i], "--listen", &host, &port,
+		    &err))
+			fail_msg("%s was accepted", bad[i]);
+		assert_null(host);
+		assert_string_equal(err.code, "bad-address");
+		assert_non_null(strstr(err.message, "--listen"));
+	}
 }
 
 static int teardown(void **state)
@@ -234,6 +286,7 @@ int main(void)
 		cmocka_unit_test(test_config_missing_named_file),
 		cmocka_unit_test(test_config_bad_json),
 		cmocka_unit_test(test_config_invalid),
+		cmocka_unit_test(test_config_split_address),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, teardown);
