@@ -1,11 +1,13 @@
 /*
- * log.h - levels, to stderr (the daemon may later add syslog).
+ * log.h - levels, to stderr or (svccertd --log syslog) to syslog.
  *
  * Callers log file names, service names and fingerprints; never key bytes,
  * passwords or tokens.
  */
 #ifndef SVCCERT_LOG_H
 #define SVCCERT_LOG_H
+
+#include <stdbool.h>
 
 enum log_level {
 	LOG_LEVEL_ERROR,
@@ -16,6 +18,8 @@ enum log_level {
 
 void log_set_level(enum log_level level);
 void log_set_program(const char *name);
+/* Send messages to syslog (facility daemon) instead of stderr. */
+void log_use_syslog(bool on);
 void log_message(enum log_level level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

@@ -862,8 +862,15 @@ static bool service_def_has_files(const struct config *cfg, json_t *object)
  * not hold.  It is listed as well when one of its files exists under
  * root, so a certificate svccert manages stays in view and its expiry is
  * reported even while the daemon is away.  Without installed_if it is
- * always listed.
+ * always listed, and so is the built-in of the program that is running.
  */
+static const char *service_running_builtin;
+
+void registry_list_builtin(const char *name)
+{
+	service_running_builtin = name;
+}
+
 static bool service_def_listed(const struct config *cfg,
     const struct service_def *def, bool *listed, struct error *err)
 {
@@ -890,6 +897,8 @@ static bool service_def_listed(const struct config *cfg,
 	}
 
 	*listed |= service_def_has_files(cfg, def->object);
+	*listed |= def->builtin && service_running_builtin != NULL &&
+	    strcmp(def->name, service_running_builtin) == 0;
 	return true;
 }
 

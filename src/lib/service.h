@@ -78,6 +78,15 @@ struct registry {
 bool registry_load(struct registry *reg, const struct config *cfg,
     struct error *err);
 void registry_free(struct registry *reg);
+
+/*
+ * From now on every registry this process loads lists the built-in
+ * called name, even where its installed_if paths are absent: svccertd
+ * lists itself, since it is running from wherever its binary lives
+ * (a build folder, /usr/local) and needs its own definition to make its
+ * first certificate.  Call it before any thread starts.
+ */
+void registry_list_builtin(const char *name);
 struct service *registry_find(const struct registry *reg, const char *name);
 
 /* Read the service's current files into in (missing files are skipped). */

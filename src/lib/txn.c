@@ -628,20 +628,29 @@ out:
 	return ok;
 }
 
-bool txn_lock(struct context *ctx, struct error *err)
+static char *lock_path(const struct context *ctx)
 {
-	char *path;
+	return xasprintf("%s/%s", ctx->config.state_dir, LOCK_NAME);
+}
 
-	if (ctx->lock_fd >= 0)
-		return true;
-	path = xasprintf("%s/%s", ctx->config.state_dir, LOCK_NAME);
+static bool lock_open(struct context *ctx, struct error *err)
+{
+	char *path = lock_path(ctx);
+
 	ctx->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (ctx->lock_fd < 0) {
+	if (ctx->lock_fd < 0)
 		error_set_errno(err, "lock-failed", errno, "cannot open %s",
 		    path);
-		free(path);
+	free(path);
+	return ctx->lock_fd >= 0;
+}
+
+bool txn_lock(struct context *ctx, struct error *err)
+{
+	if (ctx->lock_fd >= 0)
+		return true;
+	if (!lock_open(ctx, err))
 		return false;
-	}
 
 	/* Two runs must never interleave: the second waits its turn. */
 	if (flock(ctx->lock_fd, LOCK_EX | LOCK_NB) != 0) {
@@ -649,8 +658,28 @@ bool txn_lock(struct context *ctx, struct error *err)
 		while (flock(ctx->lock_fd, LOCK_EX) != 0 && errno == EINTR)
 			;
 	}
-	free(path);
 	return txn_recover(ctx, err);
+}
+
+bool txn_try_lock(struct context *ctx, struct error *err)
+{
+	char *path;
+
+	if (ctx->lock_fd >= 0)
+		return true;
+	if (!lock_open(ctx, err))
+		return false;
+	if (flock(ctx->lock_fd, LOCK_EX | LOCK_NB) == 0)
+		return txn_recover(ctx, err);
+
+	path = lock_path(ctx);
+	error_set(err, "busy", "another svccert run is changing "
+	    "certificates (it holds %s); try again when it has finished",
+	    path);
+	free(path);
+	close(ctx->lock_fd);
+	ctx->lock_fd = -1;
+	return false;
 }
 
 void txn_unlock(struct context *ctx)

@@ -64,6 +64,13 @@ bool txn_lock(struct context *ctx, struct error *err);
 void txn_unlock(struct context *ctx);
 
 /*
+ * Like txn_lock, but never waits: while another run holds the lock it
+ * fails at once with code busy.  For svccertd, whose callers get an
+ * answer instead of waiting behind a change that may take minutes.
+ */
+bool txn_try_lock(struct context *ctx, struct error *err);
+
+/*
  * For commands that only read: when a journal shows an interrupted
  * change, take the lock long enough to undo it, so what they show is
  * true.  Cheap when there is none.

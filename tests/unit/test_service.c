@@ -624,6 +624,29 @@ static void test_service_no_certificate(void **state)
 	free(root);
 }
 
+/* svccertd lists itself before it has made its first certificate. */
+static void test_service_running_builtin_listed(void **state)
+{
+	char *root = make_root();
+	struct registry reg;
+	struct config cfg;
+
+	registry_list_builtin("svccertd");
+	load(root, &cfg, &reg);
+	assert_int_equal(reg.count, 4);
+	assert_non_null(registry_find(&reg, "svccertd"));
+	assert_string_equal(reg.services[3].name, "svccertd");
+	unload(&cfg, &reg);
+
+	/* Only a built-in: the name invents no service. */
+	registry_list_builtin("nginx");
+	load(root, &cfg, &reg);
+	assert_int_equal(reg.count, 3);
+	unload(&cfg, &reg);
+	registry_list_builtin(NULL);
+	free(root);
+}
+
 static int teardown(void **state)
 {
 	fixture_cleanup_dirs();
@@ -650,6 +673,7 @@ int main(void)
 		cmocka_unit_test(test_service_read_material),
 		cmocka_unit_test(test_service_read_combined_file),
 		cmocka_unit_test(test_service_no_certificate),
+		cmocka_unit_test(test_service_running_builtin_listed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, teardown);

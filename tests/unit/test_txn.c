@@ -299,6 +299,30 @@ static void test_lock_excludes(void **state)
 	close(fds[0]);
 }
 
+/* svccertd answers busy at once instead of waiting. */
+static void test_try_lock_busy(void **state)
+{
+	struct world *w = *state;
+	struct context ctx, other;
+	struct error err;
+
+	open_locked(w, &ctx);
+	if (!context_open(&other, w->root, NULL, &err))
+		fail_msg("context_open: %s", err.message);
+
+	/* flock excludes a second open file even in the same process. */
+	assert_false(txn_try_lock(&other, &err));
+	assert_string_equal(err.code, "busy");
+	assert_non_null(strstr(err.message, "/lock"));
+	assert_int_equal(other.lock_fd, -1);
+
+	context_close(&ctx);
+	assert_true(txn_try_lock(&other, &err));
+	assert_true(other.lock_fd >= 0);
+	assert_true(txn_try_lock(&other, &err));
+	context_close(&other);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -313,6 +337,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_combined_file_service,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lock_excludes,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_try_lock_busy,
 		    setup, teardown),
 	};
 
