@@ -36,6 +36,9 @@ int cmd_apply(struct cli *cli, int argc, char **argv);
 int cmd_reset(struct cli *cli, int argc, char **argv);
 int cmd_history(struct cli *cli, int argc, char **argv);
 int cmd_restore(struct cli *cli, int argc, char **argv);
+/* Panel users and API tokens (cmd_user.c, cmd_token.c). */
+int cmd_user(struct cli *cli, int argc, char **argv);
+int cmd_token(struct cli *cli, int argc, char **argv);
 
 /* Print a usage error for the command and return EXIT_USAGE. */
 int cli_usage_error(const struct cli *cli, const char *command,

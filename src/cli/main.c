@@ -32,6 +32,14 @@ static const struct command {
 	{ "reset", cmd_reset, "reset NAME..." },
 	{ "history", cmd_history, "history [NAME]" },
 	{ "restore", cmd_restore, "restore NAME ID" },
+	{ "user", cmd_user, "user add NAME [--reseller] "
+	    "[--password-file FILE]" },
+	{ "user", cmd_user, "user passwd NAME [--password-file FILE]" },
+	{ "user", cmd_user, "user grant|revoke|delete NAME" },
+	{ "user", cmd_user, "user list" },
+	{ "token", cmd_token, "token create USER [--label TEXT]" },
+	{ "token", cmd_token, "token revoke ID" },
+	{ "token", cmd_token, "token list [USER]" },
 };
 
 static void usage(FILE *out)
@@ -52,9 +60,11 @@ int cli_usage_error(const struct cli *cli, const char *command,
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
+	/* A command with subcommands has a synopsis line for each. */
+	fputc('\n', stderr);
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strcmp(commands[i].name, command) == 0)
-			fprintf(stderr, "\nusage: svccert %s\n",
+			fprintf(stderr, "usage: svccert %s\n",
 			    commands[i].synopsis);
 	return EXIT_USAGE;
 }

@@ -441,7 +441,7 @@ static bool users_insert(struct store *store, const char *name,
 	if (rc == SQLITE_CONSTRAINT && sqlite3_extended_errcode(
 	    store_database(store)) == SQLITE_CONSTRAINT_PRIMARYKEY)
 		error_set(err, "user-exists", "there is already a user '%s'; "
-		    "choose another name, or change its password with "
+		    "choose another name, or change their password with "
 		    "svccert user passwd %s", name, name);
 	else if (rc != SQLITE_DONE)
 		users_fail(store, "add a user", err);
@@ -485,8 +485,8 @@ static bool users_step_all(struct store *store, sqlite3_stmt *stmt,
 	return rc == SQLITE_DONE;
 }
 
-/* users_step_all for a change to the user name: user-not-found when it
- * changed nothing. */
+/* users_step_all for a change to one user's row: user-not-found when
+ * there was no row to change. */
 static bool users_step_change(struct store *store, sqlite3_stmt *stmt,
     const char *name, const char *what, struct error *err)
 {
