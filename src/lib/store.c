@@ -530,3 +530,37 @@ bool store_audit_add(struct store *store, const struct audit_record *rec,
 	sqlite3_bind_text(stmt, 8, rec->message, -1, SQLITE_TRANSIENT);
 	return store_finish(store, stmt, "add to the audit log", err);
 }
+
+bool store_audit_last(struct store *store, const char *service,
+    struct audit_entry *entry, bool *found, struct error *err)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	memset(entry, 0, sizeof(*entry));
+	*found = false;
+	if (!store_prepare(store, "SELECT time, user, action, result FROM "
+	    "audit WHERE service = ? ORDER BY id DESC LIMIT 1", &stmt,
+	    "read the audit log", err))
+		return false;
+	store_bind_text(stmt, 1, service);
+
+	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		entry->time = (time_t)sqlite3_column_int64(stmt, 0);
+		entry->user = store_column_text(stmt, 1);
+		entry->action = store_column_text(stmt, 2);
+		entry->result = store_column_text(stmt, 3);
+		*found = true;
+	} else if (rc != SQLITE_DONE)
+		store_fail(store, "read the audit log", err);
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE;
+}
+
+void audit_entry_free(struct audit_entry *entry)
+{
+	free(entry->user);
+	free(entry->action);
+	free(entry->result);
+	memset(entry, 0, sizeof(*entry));
+}

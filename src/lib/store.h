@@ -77,6 +77,19 @@ void history_files_free(struct history_file *files, size_t count);
 bool store_audit_add(struct store *store, const struct audit_record *rec,
     struct error *err);
 
+/* A change as the audit log recorded it. */
+struct audit_entry {
+	time_t time;
+	char *user;
+	char *action;
+	char *result;
+};
+
+/* The newest record for service; *found is false when there is none. */
+bool store_audit_last(struct store *store, const char *service,
+    struct audit_entry *entry, bool *found, struct error *err);
+void audit_entry_free(struct audit_entry *entry);
+
 const char *store_state_dir(const struct store *store);
 /*
  * The open database, for modules that keep their own tables in it

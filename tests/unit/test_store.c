@@ -169,8 +169,7 @@ static void test_store_history_missing(void **state)
 	free(dir);
 }
 
-/* Read the audit log back with SQLite itself: the store has no reader
- * for it yet. */
+/* Read the audit log back with SQLite itself: every column. */
 static void test_store_audit(void **state)
 {
 	char *dir = fixture_temp_dir();
@@ -295,6 +294,39 @@ static int teardown(void **state)
 	return 0;
 }
 
+/* What the panel shows as a service's last change. */
+static void test_store_audit_last(void **state)
+{
+	char *dir = fixture_temp_dir();
+	struct store *store = open_store(dir);
+	struct audit_record first = { .user = "root", .action = "install",
+	    .service = "exim", .result = "ok" };
+	struct audit_record second = { .user = "ann", .action = "reset",
+	    .service = "exim", .result = "rolled-back" };
+	struct audit_record other = { .user = "root", .action = "install",
+	    .service = "dovecot", .result = "ok" };
+	struct audit_entry entry;
+	struct error err;
+	bool found = true;
+
+	assert_true(store_audit_last(store, "exim", &entry, &found, &err));
+	assert_false(found);
+	audit_entry_free(&entry);
+
+	assert_true(store_audit_add(store, &first, &err));
+	assert_true(store_audit_add(store, &second, &err));
+	assert_true(store_audit_add(store, &other, &err));
+	assert_true(store_audit_last(store, "exim", &entry, &found, &err));
+	assert_true(found);
+	assert_string_equal(entry.user, "ann");
+	assert_string_equal(entry.action, "reset");
+	assert_string_equal(entry.result, "rolled-back");
+	assert_true(entry.time > 0);
+	audit_entry_free(&entry);
+	store_close(store);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -303,6 +335,7 @@ int main(void)
 		cmocka_unit_test(test_store_history_files),
 		cmocka_unit_test(test_store_history_missing),
 		cmocka_unit_test(test_store_audit),
+		cmocka_unit_test(test_store_audit_last),
 		cmocka_unit_test(test_store_reopen_keeps_data),
 		cmocka_unit_test(test_store_newer_schema),
 		cmocka_unit_test(test_store_unusable_dir),
