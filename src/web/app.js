@@ -126,7 +126,9 @@ async function api(fn, method, params) {
 	const answer = await send(url, method,
 	    method === 'POST' ? params : null);
 	if (answer.http === 401) {
-		sessionEnd('Your session has ended. Log in again.');
+		/* a first visit without a session is no news */
+		sessionEnd(state.user ?
+		    'Your session has ended. Log in again.' : '');
 		throw new SessionEnded();
 	}
 	return answer;
@@ -367,7 +369,8 @@ async function noticesLoad() {
 		list.append(el('li', { class: 'notice notice-' + level,
 		    'data-level': level, 'data-service': notice.service },
 		    notice.service ?
-		    el('strong', { text: serviceLabel(notice.service) + ': ' }) :
+		    el('strong',
+		    { text: serviceLabel(notice.service) + ': ' }) :
 		    null, notice.message));
 	}
 	list.hidden = list.children.length === 0;
@@ -489,7 +492,8 @@ function servedBadgeSet(badge, details) {
 		    'An endpoint serves a certificate other than the ' +
 		    'installed one: see Certificate Details'],
 		unreachable: ['badge-bad', 'Not serving TLS', 'An endpoint ' +
-		    'did not complete a TLS handshake: see Certificate Details'],
+		    'did not complete a TLS handshake: see Certificate ' +
+		    'Details'],
 	};
 	const which = servedState(details);
 
@@ -864,7 +868,8 @@ function validationSummary(result) {
 	fact(list, 'Key', keyText(info));
 	fact(list, 'Expires', expiryNode(info));
 	if (result.chain && result.chain.length)
-		fact(list, 'Chain', chainList(result.chain, 'validation-chain'));
+		fact(list, 'Chain',
+		    chainList(result.chain, 'validation-chain'));
 }
 
 /* ------------------------------------------------------------------ */

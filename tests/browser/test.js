@@ -34,6 +34,8 @@ const ENDPOINTS = {
 	'pure-ftpd': [[2121, 'ftp']],
 };
 
+const PEM_CERT = /-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/;
+
 const FILES = {
 	exim: 'etc/exim4/exim.crt',
 	dovecot: 'etc/dovecot/dovecot.crt',
@@ -45,8 +47,8 @@ const FILES = {
 
 function fileFingerprint(file) {
 	const pem = fs.readFileSync(file, 'utf8');
-	const block = pem.match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/);
-	return new crypto.X509Certificate(block[0]).fingerprint256;
+	return new crypto.X509Certificate(pem.match(PEM_CERT)[0])
+	    .fingerprint256;
 }
 
 function serviceFingerprint(service) {
@@ -65,15 +67,16 @@ function servedFingerprint(port, protocol) {
 	} catch (e) {
 		out = e.stdout ? e.stdout.toString() : '';
 	}
-	const block = out.match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/);
+	const block = out.match(PEM_CERT);
 	return block ? new crypto.X509Certificate(block[0]).fingerprint256 : '';
 }
 
 function expectServed(service, fingerprint) {
 	for (const [port, protocol] of ENDPOINTS[service]) {
 		const got = servedFingerprint(port, protocol);
-		check(got === fingerprint, service + ' ' + port + '/' + protocol +
-		    ' serves ' + (got || 'nothing') + ', expected ' + fingerprint);
+		check(got === fingerprint, service + ' ' + port + '/' +
+		    protocol + ' serves ' + (got || 'nothing') +
+		    ', expected ' + fingerprint);
 	}
 }
 
@@ -124,7 +127,8 @@ let page;
 const pageProblems = [];
 
 function row(service) {
-	return page.locator('#services-body tr[data-service="' + service + '"]');
+	return page.locator('#services-body tr[data-service="' + service +
+	    '"]');
 }
 
 async function rowButton(service, test) {
@@ -138,8 +142,9 @@ async function tableServices() {
 
 async function waitServed(services) {
 	for (const s of services) {
-		await page.waitForSelector('#services-body tr[data-service="' + s +
-		    '"] [data-test="served"]:not([data-served="pending"])',
+		await page.waitForSelector('#services-body ' +
+		    'tr[data-service="' + s + '"] ' +
+		    '[data-test="served"]:not([data-served="pending"])',
 		    { timeout: CHANGE_MS });
 	}
 }
@@ -198,9 +203,11 @@ async function testTable() {
 		check(days > 30, s + ': ' + days + ' days left');
 		const expiry = await row(s).locator('[data-test="expiry"]')
 		    .innerText();
-		check(/\d{4}-\d\d-\d\d/.test(expiry) && /days left/.test(expiry),
+		check(/\d{4}-\d\d-\d\d/.test(expiry) &&
+		    /days left/.test(expiry),
 		    s + ': expiration reads "' + expiry + '"');
-		const key = await row(s).locator('[data-test="key"]').innerText();
+		const key = await row(s).locator('[data-test="key"]')
+		    .innerText();
 		check(/^(RSA|EC|ECDSA|Ed)/.test(key.trim()),
 		    s + ': key reads "' + key + '"');
 	}
@@ -208,9 +215,11 @@ async function testTable() {
 	for (const s of ['exim', 'dovecot', 'pure-ftpd']) {
 		const domains = await row(s).locator('[data-test="domains"]')
 		    .innerText();
-		check(domains.includes('mail.test'), s + ': domains ' + domains);
-		check(await row(s).locator('[data-test="self-signed"]').count() ===
-		    1, s + ': no self-signed badge');
+		check(domains.includes('mail.test'),
+		    s + ': domains ' + domains);
+		const badges = await row(s)
+		    .locator('[data-test="self-signed"]').count();
+		check(badges === 1, s + ': no self-signed badge');
 	}
 	await waitServed(['exim', 'dovecot', 'pure-ftpd']);
 	for (const s of ['exim', 'dovecot', 'pure-ftpd']) {
@@ -327,7 +336,8 @@ async function testInstall() {
 		await page.waitForFunction((svc) => {
 			const r = document.querySelector(
 			    'tr[data-service="' + svc + '"]');
-			return r && !r.querySelector('[data-test="self-signed"]');
+			return r &&
+			    !r.querySelector('[data-test="self-signed"]');
 		}, s, { timeout: STEP_MS });
 		expectServed(s, fp);
 		check(serviceFingerprint(s) === fp, s + ': file not replaced');
@@ -402,6 +412,20 @@ async function testLogout() {
 	check(await page.isHidden('#app-view'), 'a reload got back in');
 }
 
+async function testReseller() {
+	await page.fill('#login-user', env.BT_RESELLER);
+	await page.fill('#login-password', env.BT_PASSWORD);
+	await page.click('#login-submit');
+	await page.waitForSelector('#forbidden-view', { state: 'visible' });
+	const reason = await page.innerText('#forbidden-reason');
+	check(reason.trim() !== '', 'no reason shown');
+	check(await page.isHidden('#app-view') &&
+	    await page.locator('#services-body tr').count() === 0,
+	    'a reseller without the privilege sees the services');
+	await page.click('#logout');
+	await page.waitForSelector('#login-form', { state: 'visible' });
+}
+
 async function testClean() {
 	check(pageProblems.length === 0, pageProblems.join('; '));
 }
@@ -425,7 +449,8 @@ async function main() {
 	page.on('pageerror', (e) => pageProblems.push('page error: ' +
 	    e.message));
 	page.on('console', (m) => {
-		if (m.type() === 'error' && !/status of 40[0139]/.test(m.text()))
+		if (m.type() === 'error' &&
+		    !/status of 40[0139]/.test(m.text()))
 			pageProblems.push('console: ' + m.text());
 	});
 
@@ -441,6 +466,8 @@ async function main() {
 	    testWrongPaste);
 	await scenario('apply exim\'s certificate to pure-ftpd', testApply);
 	await scenario('log out', testLogout);
+	await scenario('a reseller without the privilege sees why, only',
+	    testReseller);
 	await scenario('no script errors or CSP refusals', testClean);
 
 	await context.close();
