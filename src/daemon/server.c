@@ -73,7 +73,13 @@ out:
 	return ok;
 }
 
-/* TLS 1.2 and 1.3 only; no renegotiation, a known DoS lever. */
+/*
+ * TLS 1.2 and 1.3 only; no renegotiation, a known DoS lever.  No session
+ * tickets either: their key lives as long as the process and weakens
+ * forward secrecy, a panel gains nothing from resumption, and a TLS 1.3
+ * ticket arriving unasked after the handshake makes clients that wait
+ * for the server to speak (an early 413) stop sending their body.
+ */
 static SSL_CTX *server_tls_new(const struct service *svc,
     char fingerprint[FINGERPRINT_SIZE], struct error *err)
 {
@@ -83,7 +89,8 @@ static SSL_CTX *server_tls_new(const struct service *svc,
 		abort();
 	SSL_CTX_set_min_proto_version(tls, TLS1_2_VERSION);
 	SSL_CTX_set_options(tls, SSL_OP_NO_RENEGOTIATION |
-	    SSL_OP_CIPHER_SERVER_PREFERENCE);
+	    SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_NO_TICKET);
+	SSL_CTX_set_num_tickets(tls, 0);
 	if (server_tls_use(tls, svc, fingerprint, err))
 		return tls;
 	SSL_CTX_free(tls);
