@@ -320,8 +320,9 @@ static void change_job_done(struct worker_job *job)
 	if (c->kind == CHANGE_INSTALL_WHM || c->kind == CHANGE_RESET_WHM)
 		data = change_whm_data(c, data);
 	c->daemon->change_running = false;
-	request_reply_envelope(c->request, c->status, c->err.code,
-	    c->err.message, data, svcjson_warnings(&c->findings));
+	request_reply_envelope(c->request, c->status, c->status >= 500 ?
+	    "internal" : c->err.code, c->err.message, data,
+	    svcjson_warnings(&c->findings));
 	change_job_free(c);
 }
 

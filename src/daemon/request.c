@@ -165,9 +165,11 @@ void request_reply_ok(struct request *r, json_t *data, json_t *warnings)
 	request_reply_envelope(r, 200, "ok", "OK", data, warnings);
 }
 
+/* Internal errors share one code; the message says what failed. */
 void request_fail(struct request *r, int status, const struct error *err)
 {
-	request_reply_envelope(r, status, err->code, err->message, NULL, NULL);
+	request_reply_envelope(r, status, status >= 500 ? "internal" :
+	    err->code, err->message, NULL, NULL);
 }
 
 void request_fail_with(struct request *r, int status, const char *code,
