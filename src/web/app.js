@@ -31,8 +31,8 @@ const state = {
 	validation: null,
 };
 
-/* Thrown after a 401 so that callers stop where they are. */
-class SessionEnded extends Error {}
+/* Thrown after a 401 or 403 so that callers stop where they are. */
+class Interrupted extends Error {}
 
 function $(id) {
 	return document.getElementById(id);
@@ -129,7 +129,13 @@ async function api(fn, method, params) {
 		/* a first visit without a session is no news */
 		sessionEnd(state.user ?
 		    'Your session has ended. Log in again.' : '');
-		throw new SessionEnded();
+		throw new Interrupted();
+	}
+	/* a privilege taken away while the page is open; a missing CSRF
+	   token is the page's fault and shows as an ordinary failure */
+	if (answer.http === 403 && answer.meta.code !== 'csrf') {
+		forbiddenShow(answer.meta.reason);
+		throw new Interrupted();
 	}
 	return answer;
 }
@@ -251,23 +257,35 @@ async function logout() {
 /*
  * The page may be loaded with a session cookie still valid; whoami tells
  * who it belongs to and hands the CSRF token again.  A reseller without
- * the privilege sees why and nothing else.
+ * the privilege sees why and nothing else: whoami answers 403 for them,
+ * or lists no service-ssl privilege.
  */
 async function whoamiCheck() {
 	const answer = await api('svccert_whoami', 'GET');
+	const data = answer.data;
 
-	if (answer.http === 403) {
-		$('forbidden-reason').textContent = answer.meta.reason;
-		viewShow('forbidden');
-		return;
-	}
 	if (!ok(answer)) {
 		loginShow(answer.meta.reason);
 		return;
 	}
-	sessionStart(answer.data.user, answer.data.csrf_token);
+	sessionStart(data.user, data.csrf_token);
+	if (!(data.privileges || []).includes('service-ssl')) {
+		forbiddenShow('The account ' + data.user + ' is a ' +
+		    (data.role || 'user') + ' without the service-ssl ' +
+		    'privilege, which managing service certificates takes.');
+		return;
+	}
 	viewShow('app');
 	await pageLoad();
+}
+
+function forbiddenShow(reason) {
+	dialogsCloseAll();
+	installClose(false);
+	clear($('services-body'));
+	clear($('notices'));
+	$('forbidden-reason').textContent = reason;
+	viewShow('forbidden');
 }
 
 /* ------------------------------------------------------------------ */
@@ -909,7 +927,10 @@ function resultShow(title, answer, opener) {
 	const summary = $('result-summary');
 
 	$('result-title').textContent = title;
-	summary.textContent = answer.meta.reason || '';
+	/* the envelope's reason is a bare "OK" on success */
+	summary.textContent = ok(answer) ?
+	    'Done: every service below has the new certificate.' :
+	    answer.meta.reason || '';
 	summary.className = ok(answer) ? 'summary-ok' : 'summary-bad';
 	$('result-dialog').dataset.result = ok(answer) ? 'ok' : 'failed';
 	for (const r of resultsOf(answer.data || {}))
@@ -963,7 +984,7 @@ function guard(handler) {
 		try {
 			await handler(event);
 		} catch (e) {
-			if (!(e instanceof SessionEnded))
+			if (!(e instanceof Interrupted))
 				alertShow('The page failed: ' + e.message +
 				    '. Reload it and try again.');
 		}

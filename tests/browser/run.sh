@@ -42,7 +42,7 @@ bt_binary() {  # bt_binary PATH SUBDIR
 # Outside the namespace: the npm registry is reachable only from here.
 bt_prepare() {
 	mkdir -p "$ARTIFACTS"
-	rm -f "$SUMMARY"
+	rm -f "$SUMMARY" "$ARTIFACTS"/browser-*.png
 	[ "$(id -u)" = 0 ] || bt_bail "must run as root (network namespace," \
 	    "and the daemons bind ports)"
 	command -v node >/dev/null || bt_bail "node not found;" \
@@ -103,9 +103,10 @@ BT_DAEMON_PID=""
 bt_daemon_start() {
 	local i
 
+	# the page under test is this tree's, whatever is installed
 	"$SVCCERTD" --root "$R" --listen 127.0.0.1:2187 \
-	    --redirect-listen 127.0.0.1:2186 >"$W/svccertd.out" \
-	    2>"$W/svccertd.err" &
+	    --redirect-listen 127.0.0.1:2186 --web-dir "$REPO/src/web" \
+	    </dev/null >"$W/svccertd.out" 2>"$W/svccertd.err" &
 	BT_DAEMON_PID=$!
 	# an ASan build starts slowly
 	for ((i = 0; i < 750; i++)); do
