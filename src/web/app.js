@@ -125,10 +125,16 @@ async function api(fn, method, params) {
 		url += '&' + new URLSearchParams(params).toString();
 	const answer = await send(url, method,
 	    method === 'POST' ? params : null);
+	/*
+	 * Reads run in parallel, so several 401s may come: the first one
+	 * ends the session, the others must not blank its message.  A first
+	 * visit without a session is no news.
+	 */
 	if (answer.http === 401) {
-		/* a first visit without a session is no news */
-		sessionEnd(state.user ?
-		    'Your session has ended. Log in again.' : '');
+		if (state.user)
+			sessionEnd('Your session has ended. Log in again.');
+		else if ($('login-view').hidden)
+			sessionEnd('');
 		throw new Interrupted();
 	}
 	/* a privilege taken away while the page is open; a missing CSRF

@@ -82,6 +82,33 @@ bt_sandbox_svccertd() {
 	EOF
 }
 
+# Two services no daemon reads, for the table's colours: "stale" holds
+# the sandbox's expired leaf, "soon" one that expires in 10 days.
+bt_sandbox_expiring() {
+	local name
+
+	openssl x509 -req -in "$P/a.csr" -CA "$P/int.crt" -CAkey "$P/int.key" \
+	    -CAcreateserial -days 10 -extfile "$P/pki.cnf" \
+	    -extensions v3_leaf -out "$P/soon.crt" 2>/dev/null || return 1
+	cp "$P/a.key" "$P/soon.key"
+	for name in stale soon; do
+		mkdir -p "$R/srv/$name"
+		cat "$P/${name/stale/expired}.crt" "$P/int.crt" \
+		    >"$R/srv/$name/$name.crt"
+		cp "$P/${name/stale/expired}.key" "$R/srv/$name/$name.key"
+		chmod 600 "$R/srv/$name/$name.key"
+		cat >"$R/etc/svccert/services.d/$name.json" <<-EOF
+		{ "label": "Legacy ($name)",
+		  "files": [
+		    {"path": "/srv/$name/$name.crt", "holds": "fullchain",
+		     "owner": "root", "group": "root", "mode": "0644"},
+		    {"path": "/srv/$name/$name.key", "holds": "key",
+		     "owner": "root", "group": "root", "mode": "0600"} ],
+		  "reload": {"method": "none"} }
+		EOF
+	done
+}
+
 # An administrator to log in with, and a reseller without the
 # service-ssl privilege, who must see why and nothing else.
 bt_users_make() {
@@ -143,7 +170,7 @@ bt_inside() {
 	it_require_tools
 	it_require_ports_free
 	trap bt_cleanup EXIT
-	it_sandbox_make && bt_sandbox_svccertd ||
+	it_sandbox_make && bt_sandbox_svccertd && bt_sandbox_expiring ||
 	    bt_bail "could not make the sandbox"
 	it_daemons_start || { it_logs_tail; bt_bail "the daemons did not" \
 	    "start"; }

@@ -221,6 +221,16 @@ async function testTable() {
 		    .locator('[data-test="self-signed"]').count();
 		check(badges === 1, s + ': no self-signed badge');
 	}
+	// amber under 30 days, red once expired
+	const soon = row('soon').locator('[data-test="expiry"]');
+	check(await soon.getAttribute('class') === 'expiry expiry-soon' &&
+	    /^\d+ days left$/.test(await soon.locator('.days-left')
+	    .innerText()), 'soon: ' + await soon.innerText());
+	const stale = row('stale').locator('[data-test="expiry"]');
+	check(await stale.getAttribute('class') === 'expiry expiry-expired' &&
+	    /expired \d+ days ago/.test(await stale.innerText()),
+	    'stale: ' + await stale.innerText());
+
 	await waitServed(['exim', 'dovecot', 'pure-ftpd']);
 	for (const s of ['exim', 'dovecot', 'pure-ftpd']) {
 		const served = await row(s).locator('[data-test="served"]')
@@ -404,6 +414,21 @@ async function testApply() {
 	expectServed('pure-ftpd', fp);
 }
 
+async function testSessionLost() {
+	// as when the session times out on the server
+	await page.context().clearCookies();
+	await page.click('#refresh');
+	await page.waitForSelector('#login-form', { state: 'visible' });
+	const message = await page.innerText('#login-error');
+	check(/session has ended/.test(message), 'login says ' + message);
+	check(await page.locator('#services-body tr').count() === 0,
+	    'the table stays behind the login form');
+	await page.fill('#login-user', env.BT_USER);
+	await page.fill('#login-password', env.BT_PASSWORD);
+	await page.click('#login-submit');
+	await page.waitForSelector('#services-body tr');
+}
+
 async function testLogout() {
 	await page.click('#logout');
 	await page.waitForSelector('#login-form', { state: 'visible' });
@@ -468,6 +493,8 @@ async function main() {
 	await scenario('a wrong paste: errors live, Install disabled',
 	    testWrongPaste);
 	await scenario('apply exim\'s certificate to pure-ftpd', testApply);
+	await scenario('a 401 sends the page back to the login',
+	    testSessionLost);
 	await scenario('log out', testLogout);
 	await scenario('a reseller without the privilege sees why, only',
 	    testReseller);
