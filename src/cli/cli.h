@@ -44,6 +44,10 @@ int cmd_token(struct cli *cli, int argc, char **argv);
 int cli_usage_error(const struct cli *cli, const char *command,
     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* "'--x' is not an option of COMMAND, or it needs a value" (getopt's '?'). */
+int cli_option_error(const struct cli *cli, const char *command,
+    char **argv);
+
 /* Open the context; on failure print the error and return false. */
 bool cli_open(struct cli *cli, struct context *ctx);
 /* Print a library error as the one line the administrator sees. */

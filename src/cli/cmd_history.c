@@ -3,9 +3,25 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 #include "util.h"
+
+/*
+ * An entry keeps what a change replaced; when the change did not take,
+ * that certificate is still the installed one, which the reader must see.
+ */
+static const char *outcome_note(const char *result)
+{
+	if (strcmp(result, "rolled-back") == 0)
+		return " (undone)";
+	if (strcmp(result, "rollback-failed") == 0)
+		return " (FAILED)";
+	if (strcmp(result, "refused") == 0)
+		return " (refused)";
+	return "";
+}
 
 int cmd_history(struct cli *cli, int argc, char **argv)
 {
@@ -27,26 +43,42 @@ int cmd_history(struct cli *cli, int argc, char **argv)
 		return TXN_REFUSED;
 	}
 
+	/* A service that is gone keeps its history; a typo has none. */
+	if (service != NULL && count == 0 &&
+	    registry_find(&ctx.registry, service) == NULL) {
+		error_set(&err, "unknown-service", "there is no service named "
+		    "'%s'; svccert list shows them", service);
+		cli_print_error(cli, &err);
+		context_close(&ctx);
+		return TXN_REFUSED;
+	}
+
 	list = json_array();
 	if (!cli->json)
-		printf("%-5s %-20s %-10s %-8s %s\n", "ID", "REPLACED",
+		printf("%-5s %-17s %-10s %-18s %s\n", "ID", "TAKEN (UTC)",
 		    "SERVICE", "BY", "CERTIFICATE (SHA-256)");
 	for (size_t i = 0; i < count; i++) {
 		const struct history_entry *e = &entries[i];
 		char when[32];
 
-		util_format_time(e->created, when, sizeof(when));
+		struct tm tm;
+		char by[40];
+
+		gmtime_r(&e->created, &tm);
+		strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
+		snprintf(by, sizeof(by), "%s%s", e->reason,
+		    outcome_note(e->result));
 		if (cli->json)
 			json_array_append_new(list, json_pack("{s:I, s:s, "
-			    "s:I, s:s, s:s, s:I, s:s}", "id", (json_int_t)e->id,
-			    "service", e->service, "created",
-			    (json_int_t)e->created, "fingerprint",
+			    "s:I, s:s, s:s, s:I, s:s, s:s}", "id",
+			    (json_int_t)e->id, "service", e->service,
+			    "created", (json_int_t)e->created, "fingerprint",
 			    e->fingerprint, "subject", e->subject,
 			    "not_after", (json_int_t)e->not_after, "reason",
-			    e->reason));
+			    e->reason, "result", e->result));
 		else
-			printf("%-5lld %-20s %-10.10s %-8.8s %.29s\n",
-			    (long long)e->id, when, e->service, e->reason,
+			printf("%-5lld %-17s %-10.10s %-18.18s %.26s\n",
+			    (long long)e->id, when, e->service, by,
 			    *e->fingerprint ? e->fingerprint : "(none)");
 	}
 	if (cli->json)

@@ -143,11 +143,13 @@ int cmd_install(struct cli *cli, int argc, char **argv)
 		case 'p': paste.passphrase_file = optarg; break;
 		case 'n': no_reload = true; break;
 		default:
-			return cli_usage_error(cli, "install", "unknown "
-			    "option");
+			return cli_option_error(cli, "install", argv);
 		}
 	}
-	if (services == NULL || paste.cert_file == NULL || optind != argc)
+	if (optind != argc)
+		return cli_usage_error(cli, "install", "unexpected argument "
+		    "'%s'", argv[optind]);
+	if (services == NULL || paste.cert_file == NULL)
 		return cli_usage_error(cli, "install", "--service and --cert "
 		    "are required");
 	names = change_split_names(services, &count);
@@ -199,9 +201,12 @@ int cmd_apply(struct cli *cli, int argc, char **argv)
 		else if (opt == 't')
 			to = optarg;
 		else
-			return cli_usage_error(cli, "apply", "unknown option");
+			return cli_option_error(cli, "apply", argv);
 	}
-	if (from == NULL || to == NULL || optind != argc)
+	if (optind != argc)
+		return cli_usage_error(cli, "apply", "unexpected argument "
+		    "'%s'", argv[optind]);
+	if (from == NULL || to == NULL)
 		return cli_usage_error(cli, "apply", "--from and --to are "
 		    "required");
 	names = change_split_names(to, &count);
@@ -255,10 +260,14 @@ int cmd_reset(struct cli *cli, int argc, char **argv)
 		return TXN_REFUSED;
 	}
 	findings_init(&findings);
+	error_clear(&err);
 	if (!cli_check_services(cli, &ctx, argv + 1, (size_t)argc - 1, NULL,
-	    &findings) || !txn_lock(&ctx, &err)) {
-		if (ctx.lock_fd < 0 && error_is_set(&err))
-			cli_print_error(cli, &err);
+	    &findings)) {
+		rc = TXN_REFUSED;
+		goto out;
+	}
+	if (!txn_lock(&ctx, &err)) {
+		cli_print_error(cli, &err);
 		rc = TXN_REFUSED;
 		goto out;
 	}

@@ -10,21 +10,42 @@
 
 #define SHOW_PROBE_TIMEOUT_MS 2000
 
-/* "a.example (+2)", cut to width. */
-static void domains_cell(const struct certinfo *info, char *out,
-    size_t width)
+/*
+ * Print text in a column of width characters: cut at a character (not
+ * byte) boundary so IDN names stay valid UTF-8, then padded, because
+ * printf's widths count bytes and would shift the row.
+ */
+static void print_cell(const char *text, int width, bool last)
 {
-	char more[16] = "";
+	int shown = 0;
+	const char *p = text;
 
-	if (info->domain_count == 0) {
-		snprintf(out, width + 1, "(none)");
-		return;
+	while (*p != '\0') {
+		const char *next = p + 1;
+
+		while ((*next & 0xC0) == 0x80)
+			next++;
+		if (shown == width)
+			break;
+		fwrite(p, 1, (size_t)(next - p), stdout);
+		shown++;
+		p = next;
 	}
-	if (info->domain_count > 1)
-		snprintf(more, sizeof(more), " (+%zu)",
+	if (!last)
+		printf("%*s", width - shown + 1, "");
+}
+
+/* "a.example (+2)" */
+static void domains_cell(const struct certinfo *info, char *out,
+    size_t size)
+{
+	if (info->domain_count == 0)
+		snprintf(out, size, "(none)");
+	else if (info->domain_count == 1)
+		snprintf(out, size, "%s", info->domains_unicode[0]);
+	else
+		snprintf(out, size, "%s (+%zu)", info->domains_unicode[0],
 		    info->domain_count - 1);
-	snprintf(out, width + 1, "%.*s%s", (int)(width - strlen(more)),
-	    info->domains_unicode[0], more);
 }
 
 static const char *issuer_cell(const struct certinfo *info)
@@ -54,7 +75,7 @@ static json_t *service_json(const struct service *svc,
 static void service_row(const struct service *svc,
     const struct certinfo *info, const struct error *err)
 {
-	char domains[25], expiry[24];
+	char domains[300], expiry[24];
 
 	if (info == NULL) {
 		if (strcmp(err->code, "no-certificate") == 0)
@@ -65,10 +86,14 @@ static void service_row(const struct service *svc,
 			    err->code, svc->name);
 		return;
 	}
-	domains_cell(info, domains, 24);
+	domains_cell(info, domains, sizeof(domains));
 	output_expiry(info->not_after, expiry, sizeof(expiry));
-	printf("%-11.11s %-24s %-17s %-11.11s %.13s\n", svc->name, domains,
-	    expiry, info->key_type, issuer_cell(info));
+	print_cell(svc->name, 11, false);
+	print_cell(domains, 24, false);
+	print_cell(expiry, 17, false);
+	print_cell(info->key_type, 11, false);
+	print_cell(issuer_cell(info), 13, true);
+	putchar('\n');
 }
 
 int cmd_list(struct cli *cli, int argc, char **argv)

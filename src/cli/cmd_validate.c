@@ -46,13 +46,23 @@ bool cli_read_paste(const struct paste *paste, struct input *in,
 	for (size_t i = 0; i < 3; i++)
 		if (files[i] != NULL && strcmp(files[i], "-") == 0)
 			from_stdin++;
+	if (paste->passphrase_file != NULL &&
+	    strcmp(paste->passphrase_file, "-") == 0)
+		from_stdin++;
 	if (from_stdin > 1) {
-		error_set(err, "usage", "only one of --cert, --key and "
-		    "--cabundle can be - (standard input)");
+		error_set(err, "usage", "only one of --cert, --key, "
+		    "--cabundle and --passphrase-file can be - (standard "
+		    "input)");
 		return false;
 	}
-	if (!read_passphrase(paste->passphrase_file, &passphrase, err))
+	if (!read_passphrase(paste->passphrase_file, &passphrase, err)) {
+		if (strcmp(err->code, "input-too-large") == 0)
+			error_set(err, "input-too-large", "the passphrase file "
+			    "%s is larger than %d bytes; it must hold only "
+			    "the passphrase", paste->passphrase_file,
+			    PASSPHRASE_MAX);
 		return false;
+	}
 
 	for (size_t i = 0; i < 3; i++) {
 		if (files[i] == NULL)
@@ -140,13 +150,15 @@ int cmd_validate(struct cli *cli, int argc, char **argv)
 		case 't': paste.trust_file = optarg; break;
 		case 'p': paste.passphrase_file = optarg; break;
 		default:
-			return cli_usage_error(cli, "validate", "unknown "
-			    "option");
+			return cli_option_error(cli, "validate", argv);
 		}
 	}
-	if (paste.cert_file == NULL || optind != argc)
+	if (optind != argc)
+		return cli_usage_error(cli, "validate", "unexpected argument "
+		    "'%s'", argv[optind]);
+	if (paste.cert_file == NULL)
 		return cli_usage_error(cli, "validate", "--cert FILE is "
-		    "required and nothing else may follow the options");
+		    "required");
 	if (!cli_open(cli, &ctx))
 		return TXN_REFUSED;
 
@@ -161,10 +173,13 @@ int cmd_validate(struct cli *cli, int argc, char **argv)
 	change_validate_options(&ctx, paste.trust_file, &vopts);
 	ok = validate_input(&in, &vopts, &mat, &findings);
 	if (ok && service != NULL) {
-		char *names[] = { (char *)service, NULL };
+		size_t count;
+		char **names = change_split_names(service, &count);
+		bool known = cli_check_services(cli, &ctx, names, count,
+		    mat.leaf, &findings);
 
-		if (!cli_check_services(cli, &ctx, names, 1, mat.leaf,
-		    &findings))
+		change_free_names(names);
+		if (!known)
 			goto out;
 	}
 	print_validation(cli, ok, &mat, &findings);

@@ -23,7 +23,7 @@ static const struct command {
 	{ "list", cmd_list, "list" },
 	{ "show", cmd_show, "show SERVICE" },
 	{ "validate", cmd_validate, "validate --cert FILE [--key FILE] "
-	    "[--cabundle FILE] [--service NAME] [--trust FILE] "
+	    "[--cabundle FILE] [--service NAME[,NAME...]] [--trust FILE] "
 	    "[--passphrase-file FILE]" },
 	{ "install", cmd_install, "install --service NAME[,NAME...] "
 	    "--cert FILE [--key FILE] [--cabundle FILE] [--trust FILE] "
@@ -42,29 +42,62 @@ static const struct command {
 	{ "token", cmd_token, "token list [USER]" },
 };
 
+/* A synopsis, wrapped at spaces to fit 80 columns. */
+static void print_synopsis(FILE *out, const char *lead, const char *text)
+{
+	int width = 78 - (int)strlen(lead);
+
+	while ((int)strlen(text) > width) {
+		int cut = width;
+
+		while (cut > 0 && text[cut] != ' ')
+			cut--;
+		fprintf(out, "%s%.*s\n", lead, cut, text);
+		text += cut + 1;
+		lead = "      ";
+		width = 72;
+	}
+	fprintf(out, "%s%s\n", lead, text);
+}
+
 static void usage(FILE *out)
 {
 	fprintf(out, "usage: svccert [--root DIR] [--config FILE] [--json] "
 	    "COMMAND ...\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(out, "  %s\n", commands[i].synopsis);
+		print_synopsis(out, "  ", commands[i].synopsis);
 	fprintf(out, "\nsee svccert(1)\n");
+}
+
+int cli_option_error(const struct cli *cli, const char *command,
+    char **argv)
+{
+	const char *word = optind > 0 ? argv[optind - 1] : "";
+
+	return cli_usage_error(cli, command, "'%s' is not an option of "
+	    "%s, or it needs a value", word, command);
 }
 
 int cli_usage_error(const struct cli *cli, const char *command,
     const char *fmt, ...)
 {
 	va_list ap;
+	char *message;
 
-	fprintf(stderr, "svccert %s: ", command);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	if (vasprintf(&message, fmt, ap) < 0)
+		abort();
 	va_end(ap);
+	fprintf(stderr, "svccert %s: %s\n", command, message);
+	if (cli->json)
+		output_json(json_pack("{s:{s:s, s:s}}", "error", "code",
+		    "usage", "message", message));
+	free(message);
+
 	/* A command with subcommands has a synopsis line for each. */
-	fputc('\n', stderr);
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strcmp(commands[i].name, command) == 0)
-			fprintf(stderr, "usage: svccert %s\n",
+			print_synopsis(stderr, "usage: svccert ",
 			    commands[i].synopsis);
 	return EXIT_USAGE;
 }
@@ -77,7 +110,7 @@ void cli_print_error(const struct cli *cli, const struct error *err)
 
 		output_json(doc);
 	}
-	fprintf(stderr, "svccert: %s\n", err->message);
+	fprintf(stderr, "svccert: %s [%s]\n", err->message, err->code);
 }
 
 bool cli_open(struct cli *cli, struct context *ctx)
@@ -91,6 +124,39 @@ bool cli_open(struct cli *cli, struct context *ctx)
 	cli_print_error(cli, &err);
 	context_close(ctx);
 	return false;
+}
+
+/* A global option after the command is a common slip: say so. */
+static const char *misplaced_global(int argc, char **argv)
+{
+	static const char *const globals[] = { "--root", "--config",
+	    "--json" };
+
+	for (int i = 1; i < argc; i++)
+		for (size_t g = 0; g < 3; g++)
+			if (strncmp(argv[i], globals[g], strlen(globals[g]))
+			    == 0)
+				return globals[g];
+	return NULL;
+}
+
+static int dispatch(struct cli *cli, int argc, char **argv)
+{
+	const char *global = misplaced_global(argc, argv);
+
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(commands[i].name, argv[0]) != 0)
+			continue;
+		if (global != NULL)
+			return cli_usage_error(cli, argv[0], "%s is a global "
+			    "option: put it before the command (svccert %s "
+			    "... %s ...)", global, global, argv[0]);
+		opterr = 0;  /* the commands word their own errors */
+		optind = 0;  /* restart getopt for the command */
+		return commands[i].run(cli, argc, argv);
+	}
+	return cli_usage_error(cli, "svccert", "unknown command '%s'; run "
+	    "svccert --help for the list", argv[0]);
 }
 
 int main(int argc, char **argv)
@@ -138,19 +204,11 @@ int main(int argc, char **argv)
 		}
 	}
 	if (optind >= argc) {
+		if (cli.json)
+			return cli_usage_error(&cli, "svccert", "no command "
+			    "given; run svccert --help for the list");
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
-		if (strcmp(commands[i].name, argv[optind]) == 0) {
-			argv += optind;
-			argc -= optind;
-			optind = 0;  /* restart getopt for the command */
-			return commands[i].run(&cli, argc, argv);
-		}
-	}
-	fprintf(stderr, "svccert: unknown command '%s'; run svccert --help "
-	    "for the list\n", argv[optind]);
-	return EXIT_USAGE;
+	return dispatch(&cli, argc - optind, argv + optind);
 }

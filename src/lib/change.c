@@ -24,9 +24,15 @@ char **change_split_names(const char *text, size_t *count)
 
 	*count = 0;
 	for (item = strtok_r(copy, ",", &save); item != NULL;
-	    item = strtok_r(NULL, ",", &save))
-		if (*item != '\0')
+	    item = strtok_r(NULL, ",", &save)) {
+		bool seen = false;
+
+		/* "exim,exim" is one change, not two reloads. */
+		for (size_t i = 0; i < *count && !seen; i++)
+			seen = strcmp(list[i], item) == 0;
+		if (*item != '\0' && !seen)
 			list[(*count)++] = xstrdup(item);
+	}
 	free(copy);
 	return list;
 }

@@ -26,7 +26,8 @@
 #define CHANGE_RESET_DAYS 365
 
 /*
- * Split "a,b,c" into a NULL-terminated array; empty items are dropped.
+ * Split "a,b,c" into a NULL-terminated array; empty and repeated items
+ * are dropped.
  * Free it with change_free_names.
  */
 char **change_split_names(const char *text, size_t *count);

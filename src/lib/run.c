@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,7 +98,7 @@ static char **run_build_env(const char *const *extra_env)
 
 /* In the child: only async-signal-safe calls from here to exec. */
 static void run_exec_child(const char *command, char **env, int null_fd,
-    int out_fd)
+    int out_fd, pid_t parent)
 {
 	static const char failed[] = "svccert: cannot run /bin/sh\n";
 	char *const argv[] = { "sh", "-c", (char *)command, NULL };
@@ -105,6 +106,18 @@ static void run_exec_child(const char *command, char **env, int null_fd,
 
 	/* Its own group, so a timeout can signal everything it started. */
 	setpgid(0, 0);
+
+	/*
+	 * If svccert dies (kill -9), the command dies with it rather than
+	 * racing the next run's recovery, which runs the same reload or
+	 * restart again.  Daemons the command started are not affected:
+	 * the setting is not inherited across fork.  (It fires when the
+	 * thread that forked ends: svccertd's worker thread lives as long
+	 * as the daemon.)
+	 */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(127);
 
 	/* Our ignored signals and mask would be inherited by daemons. */
 	signal(SIGPIPE, SIG_DFL);
@@ -241,6 +254,7 @@ static bool run_spawn(const char *command, char **env, struct run_state *st,
     struct run_result *result)
 {
 	int fds[2] = { -1, -1 }, null_fd;
+	pid_t parent;
 	bool ok = false;
 
 	if ((null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0) {
@@ -252,12 +266,13 @@ static bool run_spawn(const char *command, char **env, struct run_state *st,
 		goto out;
 	}
 
+	parent = getpid();
 	if ((st->pid = fork()) < 0) {
 		run_start_failed(result, "fork", errno);
 		goto out;
 	}
 	if (st->pid == 0)
-		run_exec_child(command, env, null_fd, fds[1]);
+		run_exec_child(command, env, null_fd, fds[1], parent);
 
 	/* Also here: a kill at the deadline must not race the child. */
 	setpgid(st->pid, st->pid);

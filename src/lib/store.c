@@ -22,7 +22,7 @@
 #include "util.h"
 
 /* Raised with each change of the tables; store_migrate upgrades. */
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 #define STORE_FILE "svccert.db"
 /* Another svccert run (the daemon, a cron job) may hold the database. */
 #define STORE_BUSY_TIMEOUT_MS 5000
@@ -97,10 +97,22 @@ static const char *const store_schema_v2[] = {
 	NULL,
 };
 
+/*
+ * How the change that took a history entry ended: "ok" when the entry's
+ * certificate was really replaced, "rolled-back" when it is still (or
+ * again) the one installed.  Entries from before version 3 say "".
+ */
+static const char *const store_schema_v3[] = {
+	"ALTER TABLE history ADD COLUMN result TEXT NOT NULL DEFAULT ''",
+	"PRAGMA user_version = 3",
+	NULL,
+};
+
 /* Entry N brings a database at version N to version N + 1. */
 static const char *const *const store_migrations[STORE_SCHEMA_VERSION] = {
 	store_schema_v1,
 	store_schema_v2,
+	store_schema_v3,
 };
 
 static void store_fail(const struct store *store, const char *what,
@@ -366,7 +378,7 @@ bool store_history_add_file(struct store *store, int64_t id,
 
 #define STORE_HISTORY_COLUMNS \
 	"SELECT id, service, created, fingerprint, subject, not_after, " \
-	"reason FROM history "
+	"reason, result FROM history "
 
 static void store_read_entry(const struct store *store, sqlite3_stmt *stmt,
     struct history_entry *entry)
@@ -378,6 +390,7 @@ static void store_read_entry(const struct store *store, sqlite3_stmt *stmt,
 	entry->subject = store_column_text(stmt, 4);
 	entry->not_after = (time_t)sqlite3_column_int64(stmt, 5);
 	entry->reason = store_column_text(stmt, 6);
+	entry->result = store_column_text(stmt, 7);
 	entry->dir = store_history_dir(store, entry->id);
 }
 
@@ -481,6 +494,7 @@ void history_entry_free(struct history_entry *entry)
 	free(entry->fingerprint);
 	free(entry->subject);
 	free(entry->reason);
+	free(entry->result);
 	free(entry->dir);
 	memset(entry, 0, sizeof(*entry));
 }
@@ -501,6 +515,19 @@ void history_files_free(struct history_file *files, size_t count)
 	for (i = 0; i < count; i++)
 		free(files[i].path);
 	free(files);
+}
+
+bool store_history_set_result(struct store *store, int64_t id,
+    const char *result, struct error *err)
+{
+	sqlite3_stmt *stmt;
+
+	if (!store_prepare(store, "UPDATE history SET result = ? WHERE id = ?",
+	    &stmt, "record how a change ended", err))
+		return false;
+	store_bind_text(stmt, 1, result);
+	sqlite3_bind_int64(stmt, 2, (sqlite3_int64)id);
+	return store_finish(store, stmt, "record how a change ended", err);
 }
 
 bool store_audit_add(struct store *store, const struct audit_record *rec,

@@ -29,6 +29,8 @@ struct history_entry {
 	char *subject;
 	time_t not_after;
 	char *reason;        /* "install", "reset", "apply", "restore" ... */
+	char *result;        /* how that change ended: "ok", "rolled-back",
+	                        "rollback-failed", "refused"; "" unknown */
 	char *dir;           /* state_dir/history/ID */
 };
 
@@ -73,6 +75,10 @@ bool store_history_files(struct store *store, int64_t id,
 void history_entry_free(struct history_entry *entry);
 void history_entries_free(struct history_entry *entries, size_t count);
 void history_files_free(struct history_file *files, size_t count);
+
+/* Record how the change that took entry id ended (txn_status_name). */
+bool store_history_set_result(struct store *store, int64_t id,
+    const char *result, struct error *err);
 
 bool store_audit_add(struct store *store, const struct audit_record *rec,
     struct error *err);

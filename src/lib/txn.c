@@ -18,6 +18,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <glob.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -54,6 +55,13 @@ static const char *acting_user(void)
 	return pw != NULL ? pw->pw_name : "unknown";
 }
 
+static bool is_directory(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
 bool context_open(struct context *ctx, const char *root,
     const char *config_file, struct error *err)
 {
@@ -61,6 +69,12 @@ bool context_open(struct context *ctx, const char *root,
 	ctx->lock_fd = -1;
 	ctx->user = acting_user();
 
+	/* A mistyped --root must not grow a state store of its own. */
+	if (root != NULL && *root != '\0' && !is_directory(root)) {
+		error_set(err, "root-missing", "the root folder %s does not "
+		    "exist; create it or fix --root", root);
+		return false;
+	}
 	if (!config_load(&ctx->config, root, config_file, err))
 		return false;
 	if (!registry_load(&ctx->registry, &ctx->config, err))
@@ -479,29 +493,30 @@ static enum txn_status roll_back(struct context *ctx,
     const struct error *cause, struct txn_result *result)
 {
 	struct error err;
-	bool ok;
 
 	error_clear(&err);
-	ok = snapshot_put_back(ctx, id, &err);
-	if (ok)
-		journal_remove(ctx);
-	if (ok)
-		ok = reload_daemon(ctx, svc, &err);
-	if (ok && *old_fp != '\0')
-		ok = probe_until_served(ctx, svc, old_fp, &err);
-
-	if (ok) {
-		snprintf(result->message, sizeof(result->message), "%s; the "
-		    "previous certificate was put back and is served again",
-		    cause->message);
-		return TXN_ROLLED_BACK;
+	if (!snapshot_put_back(ctx, id, &err)) {
+		snprintf(result->message, sizeof(result->message), "%s; "
+		    "putting the previous files back ALSO FAILED: %s; they "
+		    "are kept in history entry %lld: run svccert restore %s "
+		    "%lld", cause->message, err.message, (long long)id,
+		    svc->name, (long long)id);
+		return TXN_ROLLBACK_FAILED;
 	}
-	snprintf(result->message, sizeof(result->message), "%s; putting "
-	    "the previous certificate back ALSO FAILED: %s; the previous "
-	    "files are kept in history entry %lld (svccert restore %s "
-	    "%lld), check the daemon by hand", cause->message, err.message,
-	    (long long)id, svc->name, (long long)id);
-	return TXN_ROLLBACK_FAILED;
+	journal_remove(ctx);
+
+	if (!reload_daemon(ctx, svc, &err) || (*old_fp != '\0' &&
+	    !probe_until_served(ctx, svc, old_fp, &err))) {
+		snprintf(result->message, sizeof(result->message), "%s; the "
+		    "previous files are back in place, but the daemon does "
+		    "not serve them: %s; check the daemon by hand",
+		    cause->message, err.message);
+		return TXN_ROLLBACK_FAILED;
+	}
+	snprintf(result->message, sizeof(result->message), "%s; the "
+	    "previous certificate was put back and is served again",
+	    cause->message);
+	return TXN_ROLLED_BACK;
 }
 
 static void audit(struct context *ctx, const char *action,
@@ -574,8 +589,52 @@ out:
 		    "endpoint" : "installed; the service has no endpoint "
 		    "to verify");
 	}
+	if (result->history_id > 0 && !store_history_set_result(ctx->store,
+	    result->history_id, txn_status_name(result->status), &err))
+		log_warning("%s", err.message);
 	audit(ctx, action, result);
 	return result->status;
+}
+
+/*
+ * A crash can leave atomic_write_file's temporary files behind, next to
+ * the service's files and the journal.  They are whole copies of files
+ * svccert wrote (mode 0600), of no use once the change is undone.
+ */
+static void remove_temporaries(struct context *ctx,
+    const struct service *svc)
+{
+	for (size_t i = 0; i <= svc->file_count; i++) {
+		char *pattern = i < svc->file_count ?
+		    xasprintf("%s.svccert-??????", svc->files[i].path) :
+		    xasprintf("%s/%s.svccert-??????", ctx->config.state_dir,
+		    JOURNAL_NAME);
+		glob_t found;
+
+		if (glob(pattern, GLOB_NOSORT, NULL, &found) == 0) {
+			for (size_t j = 0; j < found.gl_pathc; j++)
+				unlink(found.gl_pathv[j]);
+			globfree(&found);
+		}
+		free(pattern);
+	}
+}
+
+/* After an undo: reload, and check the restored leaf is what is served. */
+static bool recover_serve(struct context *ctx, const struct service *svc,
+    int64_t id, struct error *err)
+{
+	struct history_entry entry;
+	bool ok;
+
+	if (!reload_daemon(ctx, svc, err))
+		return false;
+	if (!store_history_get(ctx->store, id, &entry, err))
+		return false;
+	ok = entry.fingerprint[0] == '\0' ||
+	    probe_until_served(ctx, svc, entry.fingerprint, err);
+	history_entry_free(&entry);
+	return ok;
 }
 
 /* Undo the transaction a crash interrupted, if any. */
@@ -612,15 +671,27 @@ static bool txn_recover(struct context *ctx, struct error *err)
 	if (!snapshot_put_back(ctx, id, err))
 		goto out;
 	journal_remove(ctx);
-	if (!reload_daemon(ctx, svc, err))
-		log_warning("%s", err->message);
-	log_warning("an interrupted %s on %s was undone: the previous "
-	    "certificate (history entry %lld) is back in place", action,
-	    name, (long long)id);
+	remove_temporaries(ctx, svc);
+	store_history_set_result(ctx->store, id, "rolled-back", err);
+	error_clear(err);
+
 	result.status = TXN_ROLLED_BACK;
-	snprintf(result.message, sizeof(result.message), "interrupted %s "
-	    "undone from history entry %lld", action, (long long)id);
+	if (recover_serve(ctx, svc, id, err))
+		snprintf(result.message, sizeof(result.message), "an "
+		    "interrupted %s on %s was undone: the previous "
+		    "certificate (history entry %lld) is back in place and "
+		    "served", action, name, (long long)id);
+	else {
+		result.status = TXN_ROLLBACK_FAILED;
+		snprintf(result.message, sizeof(result.message), "an "
+		    "interrupted %s on %s was undone: the previous files "
+		    "(history entry %lld) are back in place, but %s; check "
+		    "the daemon by hand", action, name, (long long)id,
+		    err->message);
+	}
+	log_warning("%s", result.message);
 	audit(ctx, "recover", &result);
+	error_clear(err);
 	ok = true;
 out:
 	json_decref(doc);

@@ -14,6 +14,8 @@ REPO=$(cd "$IT_DIR/../.." && pwd)
 . "$IT_DIR/lib.sh"
 
 start() {
+	[ -x "$REPO/build/svccert" ] || it_bail "build svccert first:" \
+	    "scripts/run.sh (or scripts/test.sh)"
 	it_require_tools
 	it_require_ports_free
 	it_sandbox_make || it_bail "could not make the sandbox"

@@ -144,6 +144,22 @@ static void fingerprint_of(const struct fixture_pair *pair,
 	material_fingerprint(pair->cert, out, FINGERPRINT_SIZE);
 }
 
+/* How the change that took history entry id ended (static buffer). */
+static const char *history_result(struct world *w, int64_t id)
+{
+	static char result[32];
+	struct history_entry entry;
+	struct context ctx;
+	struct error err;
+
+	open_locked(w, &ctx);
+	assert_true(store_history_get(ctx.store, id, &entry, &err));
+	snprintf(result, sizeof(result), "%s", entry.result);
+	history_entry_free(&entry);
+	context_close(&ctx);
+	return result;
+}
+
 static void test_install_writes_files(void **state)
 {
 	struct world *w = *state;
@@ -158,6 +174,7 @@ static void test_install_writes_files(void **state)
 	assert_string_equal(got, want);
 	assert_string_equal(result.new_fingerprint, want);
 	assert_string_equal(result.old_fingerprint, "");
+	assert_string_equal(history_result(w, result.history_id), "ok");
 
 	/* A key file nobody set a mode for is private. */
 	assert_int_equal(stat(key, &st), 0);
@@ -216,6 +233,8 @@ static void test_failed_check_rolls_back(void **state)
 	    TXN_ROLLED_BACK);
 	assert_string_equal(result.code, "command-failed");
 	assert_non_null(strstr(result.message, "configuration test"));
+	assert_string_equal(history_result(w, result.history_id),
+	    "rolled-back");
 	fingerprint_of(&w->a, a_fp);
 	installed_fingerprint(w, "demo", got);
 	assert_string_equal(got, a_fp);
