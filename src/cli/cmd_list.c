@@ -1,8 +1,10 @@
 /*
  * cmd_list.c - svccert list and svccert show: what each service has.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "probe.h"
@@ -161,6 +163,29 @@ static json_t *show_endpoints(const struct context *ctx,
 	return list;
 }
 
+/*
+ * The definition says what svccert writes; the file may have been
+ * changed by hand since.  A key made world-readable must show.
+ */
+static void file_drift(const struct service_file *f, char *out,
+    size_t size)
+{
+	struct stat st;
+
+	*out = '\0';
+	if (stat(f->path, &st) != 0) {
+		snprintf(out, size, "MISSING: %s", strerror(errno));
+		return;
+	}
+	if ((st.st_mode & 07777) != f->mode || st.st_uid != f->uid ||
+	    st.st_gid != f->gid)
+		snprintf(out, size, "BUT NOW %u:%u %04o%s", (unsigned)st.st_uid,
+		    (unsigned)st.st_gid, (unsigned)(st.st_mode & 07777),
+		    (st.st_mode & S_IROTH) && f->holds != MATERIAL_CERT &&
+		    f->holds != MATERIAL_CHAIN && f->holds !=
+		    MATERIAL_FULLCHAIN ? " - the key is world-readable" : "");
+}
+
 static void show_text(const struct service *svc, const struct certinfo *info,
     const struct material *mat, json_t *endpoints)
 {
@@ -182,6 +207,9 @@ static void show_text(const struct service *svc, const struct certinfo *info,
 		    material_part_name(f->holds), f->owner, f->group,
 		    (unsigned)f->mode);
 		output_field("", line);
+		file_drift(f, line, sizeof(line));
+		if (*line != '\0')
+			output_field("", line);
 	}
 	output_field("Reload:", service_reload_name(svc->reload));
 	json_array_foreach(endpoints, i, ep) {
