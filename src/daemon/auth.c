@@ -44,16 +44,16 @@ static void auth_refuse(struct request *r, struct error *err)
 static bool auth_by_token(struct request *r, const char *header,
     struct error *err)
 {
-	char *copy = xstrdup(header), *user = NULL, *token = NULL, *colon;
+	const char *token = NULL, *colon;
+	char *user = NULL;
 	bool ok = false;
 
-	if (strncasecmp(copy, "whm ", 4) == 0 &&
-	    (colon = strchr(copy + 4, ':')) != NULL) {
-		*colon = '\0';
-		user = copy + 4;
+	if (strncasecmp(header, "whm ", 4) == 0 &&
+	    (colon = strchr(header + 4, ':')) != NULL) {
+		user = xstrndup(header + 4, (size_t)(colon - header - 4));
 		token = colon + 1;
-	} else if (strncasecmp(copy, "Bearer ", 7) == 0)
-		token = copy + 7;
+	} else if (strncasecmp(header, "Bearer ", 7) == 0)
+		token = header + 7;
 
 	if (token == NULL || *token == '\0')
 		error_set(err, "unauthenticated", "the Authorization header "
@@ -61,7 +61,7 @@ static bool auth_by_token(struct request *r, const char *header,
 	else
 		ok = tokens_authenticate(r->daemon->ctx.store, user, token,
 		    &r->user, err);
-	util_free_secret(copy, strlen(copy));
+	free(user);
 	r->auth = ok ? AUTH_TOKEN : AUTH_NONE;
 	return ok;
 }

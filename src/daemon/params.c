@@ -146,11 +146,13 @@ static bool params_read_body(struct request *r, struct error *err)
 		    "the limit is %d (1 MiB)", length, DAEMON_BODY_MAX);
 		return false;
 	}
-	raw = evbuffer_pullup(in, -1);
 	text = xmalloc(length + 1);
-	memcpy(text, raw, length);
 	text[length] = '\0';
-	OPENSSL_cleanse(raw, length);
+	if (length > 0) {
+		raw = evbuffer_pullup(in, -1);
+		memcpy(text, raw, length);
+		OPENSSL_cleanse(raw, length);
+	}
 
 	if (params_is_json(request_header(r, "Content-Type")))
 		ok = params_read_json(r->params, text, length, err);
