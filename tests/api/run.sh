@@ -228,7 +228,7 @@ main() {
 	    API_DAEMON_LOG=$W/svccertd.log \
 	    API_ROOT_PASSWORD_FILE=$API_ROOT_PASSWORD_FILE \
 	    API_SUMMARY_FILE=$API_SUMMARY_FILE \
-	    python3 "$API_DIR/test_api.py" "$@"
+	    python3 -B "$API_DIR/test_api.py" "$@"
 	status=$?
 	if [ ! -s "$API_SUMMARY_FILE" ]; then
 		echo "0 1" >"$API_SUMMARY_FILE"

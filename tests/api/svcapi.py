@@ -408,6 +408,24 @@ def newest_token_id(user):
 # ---------------------------------------------------------------------
 # Certificates in files and on the wire
 
+# A PEM private key with its body, as opposed to a placeholder.
+PEM_KEY = re.compile(rb"-----BEGIN [A-Z ]*PRIVATE KEY-----\s*"
+                     rb"[A-Za-z0-9+/]{40}")
+
+
+def key_fragments():
+    """A line from the middle of each test key's base64: found anywhere,
+    it means a key leaked, with or without its PEM lines."""
+    fragments = []
+    for name in ("a", "b", "ec", "expired", "weak"):
+        try:
+            lines = read(pki(name + ".key")).splitlines()
+        except OSError:
+            continue
+        if len(lines) > 3:
+            fragments.append(lines[2].encode())
+    return fragments
+
 def fingerprint_of_pem(text):
     """SHA-256 of the first certificate in text, as hex without colons."""
     proc = subprocess.run(["openssl", "x509", "-noout", "-fingerprint",
