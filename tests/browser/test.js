@@ -357,6 +357,34 @@ async function testInstall() {
 	    .getAttribute('data-served') === 'ok', 'exim: served badge');
 }
 
+// Dovecot reads its files only on a reload: new files without one leave
+// it serving the old certificate, as after a half-done manual change.
+async function testMismatch() {
+	fs.writeFileSync(path.join(ROOT, 'etc/dovecot/dovecot.crt'),
+	    pki('b.crt') + pki('int.crt'));
+	fs.writeFileSync(path.join(ROOT, 'etc/dovecot/dovecot.key'),
+	    pki('b.key'), { mode: 0o600 });
+	await page.click('#refresh');
+	await page.waitForSelector('#services-body ' +
+	    'tr[data-service="dovecot"] ' +
+	    '[data-test="served"][data-served="mismatch"]',
+	    { timeout: CHANGE_MS });
+	const badge = await row('dovecot').locator('[data-test="served"]')
+	    .innerText();
+	check(/another certificate/i.test(badge), 'badge reads ' + badge);
+	check(await row('exim').locator('[data-test="served"]')
+	    .getAttribute('data-served') === 'ok', 'exim marked too');
+
+	await (await rowButton('dovecot', 'details')).click();
+	await page.waitForSelector('#details-served', { timeout: CHANGE_MS });
+	const matches = await page.$$eval('#details-served tbody tr',
+	    (rows) => rows.map((r) => r.dataset.matches));
+	check(matches.length === 4 && matches.every((m) => m === '0'),
+	    'dovecot endpoints match: ' + matches.join(' '));
+	await page.click('#details-close');
+	await page.waitForSelector('#details-dialog', { state: 'hidden' });
+}
+
 async function testWrongPaste() {
 	await page.click('#install-open');
 	await paste('#install-crt', pki('a.crt'));
@@ -490,6 +518,8 @@ async function main() {
 	await scenario('reset pure-ftpd, verified on the wire', testReset);
 	await scenario('install a pasted certificate on exim and dovecot',
 	    testInstall);
+	await scenario('a daemon serving another certificate is marked',
+	    testMismatch);
 	await scenario('a wrong paste: errors live, Install disabled',
 	    testWrongPaste);
 	await scenario('apply exim\'s certificate to pure-ftpd', testApply);
