@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include <openssl/bio.h>
+#include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/objects.h>
 #include <openssl/x509v3.h>
@@ -224,12 +225,80 @@ static bool validate_pick_leaf(struct validate_run *run)
 	return true;
 }
 
+/* The curve of an EC key, or NID_undef for explicit parameters. */
+static int validate_curve_nid(EVP_PKEY *pub)
+{
+	char name[80];
+	size_t length;
+	int nid;
+
+	if (EVP_PKEY_get_group_name(pub, name, sizeof(name), &length) != 1) {
+		ERR_clear_error();
+		return NID_undef;
+	}
+	if ((nid = OBJ_sn2nid(name)) == NID_undef)
+		nid = EC_curve_nist2nid(name);
+	return nid;
+}
+
+/*
+ * What every daemon and its clients handle: TLS 1.3 dropped DSA, and
+ * other curves than the NIST ones are missing from most TLS stacks
+ * (GnuTLS has no Brainpool at all).  Ed25519 is served, with a warning.
+ */
+static bool validate_key_supported(EVP_PKEY *pub)
+{
+	int nid;
+
+	if (EVP_PKEY_is_a(pub, "RSA") || EVP_PKEY_is_a(pub, "RSA-PSS") ||
+	    EVP_PKEY_is_a(pub, "ED25519"))
+		return true;
+	if (!EVP_PKEY_is_a(pub, "EC"))
+		return false;
+	nid = validate_curve_nid(pub);
+	return nid == NID_X9_62_prime256v1 || nid == NID_secp384r1 ||
+	    nid == NID_secp521r1;
+}
+
+/* "a DSA key", "an ECDSA key on the curve brainpoolP256r1", ... */
+static char *validate_key_kind(EVP_PKEY *pub)
+{
+	int nid;
+
+	if (EVP_PKEY_is_a(pub, "DSA"))
+		return xstrdup("a DSA key");
+	if (EVP_PKEY_is_a(pub, "ED448"))
+		return xstrdup("an Ed448 key");
+	if (!EVP_PKEY_is_a(pub, "EC"))
+		return xasprintf("a key of type %s",
+		    EVP_PKEY_get0_type_name(pub) != NULL ?
+		    EVP_PKEY_get0_type_name(pub) : "unknown");
+	if ((nid = validate_curve_nid(pub)) == NID_undef)
+		return xstrdup("an ECDSA key with explicit curve parameters");
+	return xasprintf("an ECDSA key on the curve %s", OBJ_nid2sn(nid));
+}
+
+static void validate_check_key_type(struct validate_run *run, EVP_PKEY *pub)
+{
+	char *kind;
+
+	if (validate_key_supported(pub))
+		return;
+	kind = validate_key_kind(pub);
+	findings_add(run->findings, FINDING_ERROR, "unsupported-key",
+	    "the certificate %s has %s, which mail and FTP clients do not "
+	    "accept; use an RSA key of 2048 bits or more, or ECDSA P-256",
+	    run->leaf_name, kind);
+	free(kind);
+}
+
 static void validate_check_key(struct validate_run *run)
 {
 	EVP_PKEY *pub = X509_get0_pubkey(run->mat.leaf);
 
 	if (pub == NULL)
 		return;
+	validate_check_key_type(run, pub);
 
 	if ((EVP_PKEY_is_a(pub, "RSA") || EVP_PKEY_is_a(pub, "RSA-PSS")) &&
 	    EVP_PKEY_get_bits(pub) < VALIDATE_RSA_MIN_BITS)
@@ -244,6 +313,58 @@ static void validate_check_key(struct validate_run *run)
 		    "the certificate %s has an Ed25519 key: many mail and FTP "
 		    "clients cannot use Ed25519 keys yet; use an RSA or ECDSA "
 		    "certificate", run->leaf_name);
+}
+
+/*
+ * Why the leaf's extensions keep clients from taking it as a server's,
+ * or NULL.  OpenSSL decides, as the clients' own verification does
+ * ("unsuitable certificate purpose"): extendedKeyUsage needs serverAuth
+ * (anyExtendedKeyUsage alone is refused), a Netscape cert type needs SSL
+ * server, keyUsage needs a way to sign or exchange keys.  It leaves out
+ * the key type: only RSA can encipher, so an ECDSA or EdDSA key that
+ * may not sign cannot do TLS at all.
+ */
+static const char *validate_server_refusal(X509 *leaf)
+{
+	uint32_t flags = X509_get_extension_flags(leaf);
+	uint32_t usage = X509_get_key_usage(leaf);
+	EVP_PKEY *pub = X509_get0_pubkey(leaf);
+	uint32_t needed = KU_DIGITAL_SIGNATURE;
+	int purpose;
+
+	purpose = X509_check_purpose(leaf, X509_PURPOSE_SSL_SERVER, 0);
+	ERR_clear_error();
+	if (pub != NULL && EVP_PKEY_is_a(pub, "RSA"))
+		needed |= KU_KEY_ENCIPHERMENT;
+	if (purpose == 1 && ((flags & EXFLAG_KUSAGE) == 0 ||
+	    (usage & needed) != 0))
+		return NULL;
+
+	if ((flags & EXFLAG_XKUSAGE) != 0 &&
+	    (X509_get_extended_key_usage(leaf) & (XKU_SSL_SERVER | XKU_SGC))
+	    == 0)
+		return "its extendedKeyUsage lacks TLS Web Server "
+		    "Authentication";
+	if ((flags & EXFLAG_KUSAGE) != 0 && (usage & needed) == 0)
+		return needed & KU_KEY_ENCIPHERMENT ? "its keyUsage allows "
+		    "neither Digital Signature nor Key Encipherment" :
+		    "its keyUsage does not allow Digital Signature, which "
+		    "its key type needs for TLS";
+	if ((flags & EXFLAG_NSCERT) != 0)
+		return "its Netscape certificate type excludes SSL servers";
+	return "its extensions cannot be read";
+}
+
+static void validate_check_purpose(struct validate_run *run)
+{
+	const char *why = validate_server_refusal(run->mat.leaf);
+
+	if (why == NULL)
+		return;
+	findings_add(run->findings, FINDING_ERROR, "not-for-servers",
+	    "the certificate %s is not for servers: %s, so clients refuse "
+	    "it; request a server (TLS Web Server Authentication) "
+	    "certificate", run->leaf_name, why);
 }
 
 /* The digest of cert's signature when clients no longer accept it. */
@@ -722,6 +843,7 @@ static void validate_check_bundle(struct validate_run *run)
 static void validate_check_certificates(struct validate_run *run)
 {
 	validate_check_key(run);
+	validate_check_purpose(run);
 	validate_check_signature(run, run->mat.leaf, true);
 	validate_check_leaf_dates(run);
 	validate_check_names(run);

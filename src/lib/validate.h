@@ -3,8 +3,10 @@
  *
  * Finding codes (errors stop the install):
  *   no-certificate, malformed-input, no-key, encrypted-key, several-keys,
- *   key-mismatch, weak-key, weak-signature, expired, not-yet-valid,
- *   chain-incomplete, untrusted-root,
+ *   key-mismatch, weak-key, unsupported-key (DSA, Ed448, curves other
+ *   than P-256, P-384 and P-521), not-for-servers (extensions that make
+ *   clients refuse the leaf on a server), weak-signature, expired,
+ *   not-yet-valid, chain-incomplete, untrusted-root,
  *   chain-invalid (OpenSSL refuses the chain for another reason),
  *   trust-store-unreadable, and material_from_input's codes (no-leaf)
  * Warnings:

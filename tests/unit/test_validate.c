@@ -446,7 +446,8 @@ static void test_key_mismatch(void **state)
 }
 
 /* Only the intermediate and a key: the intermediate is what is blamed,
- * and still checked (here: no chain above it is missing). */
+ * and still checked (here: no chain above it is missing, but a CA's
+ * keyUsage is not a server's). */
 static void test_key_matches_nothing(void **state)
 {
 	struct validate_options options = default_options();
@@ -461,7 +462,8 @@ static void test_key_matches_nothing(void **state)
 	run(&r, &options);
 
 	expect_failed(&r);
-	expect_codes(&r, "key-mismatch no-san hostname-not-covered");
+	expect_codes(&r, "key-mismatch no-san hostname-not-covered "
+	    "not-for-servers");
 	expect_message_has(&r, "key-mismatch", "svccert Test Intermediate CA");
 	result_free(&r);
 	fixture_pair_free(&leaf);
@@ -1121,6 +1123,209 @@ static void test_ed25519_key(void **state)
 	fixture_pair_free(&leaf);
 }
 
+/*
+ * A leaf the fixture cannot make: base with another key (NULL: its own)
+ * and extension nid set to value (NULL: removed), signed again by
+ * signer, or by itself when signer is NULL.
+ */
+static void make_custom(struct fixture_pair *leaf,
+    const struct fixture_pair *base, EVP_PKEY *key, int nid,
+    const char *value, const struct fixture_pair *signer)
+{
+	X509_EXTENSION *ext;
+	X509V3_CTX ctx;
+	int index;
+
+	leaf->cert = X509_dup(base->cert);
+	leaf->key = key != NULL ? key : base->key;
+	assert_non_null(leaf->cert);
+	assert_int_equal(EVP_PKEY_up_ref(leaf->key), 1);
+	assert_int_equal(X509_set_pubkey(leaf->cert, leaf->key), 1);
+
+	while (nid != NID_undef &&
+	    (index = X509_get_ext_by_NID(leaf->cert, nid, -1)) >= 0)
+		X509_EXTENSION_free(X509_delete_ext(leaf->cert, index));
+	if (nid != NID_undef && value != NULL) {
+		X509V3_set_ctx(&ctx, signer ? signer->cert : leaf->cert,
+		    leaf->cert, NULL, NULL, 0);
+		ext = X509V3_EXT_conf_nid(NULL, &ctx, nid, value);
+		assert_non_null(ext);
+		assert_int_equal(X509_add_ext(leaf->cert, ext, -1), 1);
+		X509_EXTENSION_free(ext);
+	}
+	assert_true(X509_sign(leaf->cert, signer ? signer->key : leaf->key,
+	    EVP_sha256()) > 0);
+}
+
+/* The default leaf under the shared intermediate, changed so. */
+static void make_custom_leaf(struct fixture_pair *leaf, EVP_PKEY *key,
+    int nid, const char *value)
+{
+	struct fixture_pair base;
+
+	make_default_leaf(&base);
+	make_custom(leaf, &base, key, nid, value, &inter);
+	fixture_pair_free(&base);
+}
+
+/*
+ * Validate leaf with the intermediate: with code NULL it passes without
+ * findings, else it fails with exactly code, whose message names the
+ * leaf and has text.
+ */
+static void check_leaf(const struct fixture_pair *leaf, const char *code,
+    const char *text)
+{
+	struct validate_options options = default_options();
+	struct result r;
+
+	result_init(&r);
+	add_pair(&r, leaf);
+	add_cert(&r, INPUT_FROM_BUNDLE, inter.cert);
+	run(&r, &options);
+
+	if (code == NULL) {
+		assert_true(r.ok);
+		expect_codes(&r, "");
+	} else {
+		expect_failed(&r);
+		expect_codes(&r, code);
+		expect_message_has(&r, code, "\"" HOST "\"");
+		expect_message_has(&r, code, text);
+	}
+	result_free(&r);
+}
+
+static void check_usage(int nid, const char *value, const char *code,
+    const char *text)
+{
+	struct fixture_pair leaf;
+
+	make_custom_leaf(&leaf, NULL, nid, value);
+	check_leaf(&leaf, code, text);
+	fixture_pair_free(&leaf);
+}
+
+static void test_not_for_servers(void **state)
+{
+	(void)state;
+	check_usage(NID_ext_key_usage, "clientAuth", "not-for-servers",
+	    "TLS Web Server Authentication");
+	check_usage(NID_ext_key_usage, "emailProtection,codeSigning",
+	    "not-for-servers", "request a server");
+	/* OpenSSL, and so its clients, refuse anyExtendedKeyUsage alone. */
+	check_usage(NID_ext_key_usage, "anyExtendedKeyUsage",
+	    "not-for-servers", "extendedKeyUsage");
+	check_usage(NID_ext_key_usage, "clientAuth,serverAuth", NULL, NULL);
+	check_usage(NID_ext_key_usage, "serverAuth,anyExtendedKeyUsage",
+	    NULL, NULL);
+	check_usage(NID_ext_key_usage, NULL, NULL, NULL);
+	check_usage(NID_netscape_cert_type, "client", "not-for-servers",
+	    "Netscape");
+	check_usage(NID_netscape_cert_type, "server", NULL, NULL);
+}
+
+static void test_not_for_servers_key_usage(void **state)
+{
+	struct fixture_pair leaf;
+	EVP_PKEY *rsa;
+
+	(void)state;
+	/* The default leaf is ECDSA: it can only sign. */
+	check_usage(NID_key_usage, "critical,keyEncipherment",
+	    "not-for-servers", "Digital Signature");
+	check_usage(NID_key_usage, "critical,keyAgreement",
+	    "not-for-servers", "Digital Signature");
+	check_usage(NID_key_usage, "critical,keyCertSign,cRLSign",
+	    "not-for-servers", "keyUsage");
+	check_usage(NID_key_usage, "critical,digitalSignature", NULL, NULL);
+	check_usage(NID_key_usage, NULL, NULL, NULL);
+
+	/* RSA may encipher the key exchange instead. */
+	rsa = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)2048);
+	assert_non_null(rsa);
+	make_custom_leaf(&leaf, rsa, NID_key_usage,
+	    "critical,keyEncipherment");
+	check_leaf(&leaf, NULL, NULL);
+	fixture_pair_free(&leaf);
+	make_custom_leaf(&leaf, rsa, NID_key_usage, "critical,nonRepudiation");
+	check_leaf(&leaf, "not-for-servers", "Key Encipherment");
+	fixture_pair_free(&leaf);
+	EVP_PKEY_free(rsa);
+}
+
+/* No chain is checked for a self-signed leaf; its purpose still is. */
+static void test_not_for_servers_self_signed(void **state)
+{
+	struct fixture_options base_options = {
+		.cn = HOST, .sans = host_sans, .key_type = "ecdsa-p256",
+	};
+	struct validate_options options = default_options();
+	struct fixture_pair base, leaf;
+	struct result r;
+
+	(void)state;
+	fixture_make(&base, &base_options);
+	make_custom(&leaf, &base, NULL, NID_ext_key_usage, "clientAuth", NULL);
+	result_init(&r);
+	add_pair(&r, &leaf);
+	run(&r, &options);
+
+	expect_failed(&r);
+	expect_codes(&r, "not-for-servers self-signed");
+	result_free(&r);
+	fixture_pair_free(&leaf);
+	fixture_pair_free(&base);
+}
+
+static EVP_PKEY *make_dsa_key(int bits)
+{
+	EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, "DSA", NULL);
+	EVP_PKEY *params = NULL, *key = NULL;
+
+	assert_non_null(ctx);
+	assert_int_equal(EVP_PKEY_paramgen_init(ctx), 1);
+	assert_int_equal(EVP_PKEY_CTX_set_dsa_paramgen_bits(ctx, bits), 1);
+	assert_int_equal(EVP_PKEY_paramgen(ctx, &params), 1);
+	EVP_PKEY_CTX_free(ctx);
+
+	ctx = EVP_PKEY_CTX_new_from_pkey(NULL, params, NULL);
+	assert_non_null(ctx);
+	assert_int_equal(EVP_PKEY_keygen_init(ctx), 1);
+	assert_int_equal(EVP_PKEY_keygen(ctx, &key), 1);
+	EVP_PKEY_CTX_free(ctx);
+	EVP_PKEY_free(params);
+	return key;
+}
+
+/* key in the default leaf: code NULL when it is served as it is. */
+static void check_key(EVP_PKEY *key, const char *code, const char *text)
+{
+	struct fixture_pair leaf;
+
+	assert_non_null(key);
+	make_custom_leaf(&leaf, key, NID_undef, NULL);
+	check_leaf(&leaf, code, text);
+	fixture_pair_free(&leaf);
+	EVP_PKEY_free(key);
+}
+
+static void test_unsupported_key(void **state)
+{
+	(void)state;
+	check_key(make_dsa_key(2048), "unsupported-key", "a DSA key");
+	check_key(EVP_PKEY_Q_keygen(NULL, NULL, "EC", "brainpoolP256r1"),
+	    "unsupported-key", "brainpoolP256r1");
+	check_key(EVP_PKEY_Q_keygen(NULL, NULL, "EC", "secp256k1"),
+	    "unsupported-key", "secp256k1");
+	check_key(EVP_PKEY_Q_keygen(NULL, NULL, "ED448"), "unsupported-key",
+	    "Ed448");
+
+	check_key(EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256"), NULL, NULL);
+	check_key(EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-384"), NULL, NULL);
+	check_key(EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-521"), NULL, NULL);
+}
+
 static void test_chain_invalid(void **state)
 {
 	struct fixture_options not_ca_options = {
@@ -1312,6 +1517,10 @@ int main(void)
 		cmocka_unit_test(test_cross_sign_trimmed),
 		cmocka_unit_test(test_bundle_unrelated_removed),
 		cmocka_unit_test(test_ed25519_key),
+		cmocka_unit_test(test_not_for_servers),
+		cmocka_unit_test(test_not_for_servers_key_usage),
+		cmocka_unit_test(test_not_for_servers_self_signed),
+		cmocka_unit_test(test_unsupported_key),
 		cmocka_unit_test(test_chain_invalid),
 		cmocka_unit_test(test_trust_file_missing),
 		cmocka_unit_test(test_combined_paste),
