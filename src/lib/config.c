@@ -19,7 +19,10 @@
 #include <unistd.h>
 
 #include <jansson.h>
+#include <openssl/err.h>
+#include <openssl/x509v3.h>
 
+#include "names.h"
 #include "util.h"
 
 #define CONFIG_DEFAULT_KEY_TYPE "rsa-2048"
@@ -50,7 +53,8 @@ static bool config_get_string(struct config *cfg, const char *key,
 	return true;
 }
 
-/* Paths in the file are as on the real machine; root is added here. */
+/* Paths in the file are as on the real machine; root is added here, and
+ * a ".." could climb out of it. */
 static bool config_get_path(struct config *cfg, const char *key,
     json_t *value, char **out, struct error *err)
 {
@@ -61,6 +65,13 @@ static bool config_get_path(struct config *cfg, const char *key,
 	if (path[0] != '/') {
 		error_set(err, "config-invalid", "%s in %s must be an absolute "
 		    "path (it is \"%s\"); fix it", key, cfg->file, path);
+		free(path);
+		return false;
+	}
+	if (!config_path_contained(path)) {
+		error_set(err, "config-invalid", "%s in %s must not contain "
+		    "\"..\" (it is \"%s\"); write the path without it", key,
+		    cfg->file, path);
 		free(path);
 		return false;
 	}
@@ -87,15 +98,46 @@ static bool config_get_int(struct config *cfg, const char *key,
 	return true;
 }
 
+/*
+ * Checked now, so that the mistake names the file rather than failing
+ * the next reset.  An alias may also be an IP address or a wildcard, as
+ * a reset certificate can hold those; the hostname is the name clients
+ * connect to and certificates are checked against, so it cannot.
+ */
+static bool config_check_name(const struct config *cfg, const char *key,
+    const char *name, bool alias, struct error *err)
+{
+	ASN1_OCTET_STRING *ip = alias ? a2i_IPADDRESS(name) : NULL;
+	char *ascii;
+	bool ok;
+
+	ERR_clear_error();
+	if (ip != NULL) {
+		ASN1_OCTET_STRING_free(ip);
+		return true;
+	}
+
+	ascii = names_to_ascii(name);
+	ok = ascii != NULL && (alias || strncmp(ascii, "*.", 2) != 0);
+	free(ascii);
+	if (!ok)
+		error_set(err, "config-invalid", "%s in %s is \"%.64s\", which "
+		    "is not a valid host name; give a name such as "
+		    "mail.example.com", key, cfg->file, name);
+	return ok;
+}
+
 static bool config_set_hostname(struct config *cfg, const char *key,
     json_t *value, struct error *err)
 {
-	return config_get_string(cfg, key, value, &cfg->hostname, err);
+	return config_get_string(cfg, key, value, &cfg->hostname, err) &&
+	    config_check_name(cfg, key, cfg->hostname, false, err);
 }
 
 static bool config_set_aliases(struct config *cfg, const char *key,
     json_t *value, struct error *err)
 {
+	char entry[32];
 	json_t *item;
 	size_t i;
 
@@ -107,10 +149,13 @@ static bool config_set_aliases(struct config *cfg, const char *key,
 
 	cfg->aliases = xcalloc(json_array_size(value), sizeof(char *));
 	json_array_foreach(value, i, item) {
-		if (!config_get_string(cfg, "an entry of aliases", item,
+		snprintf(entry, sizeof(entry), "%s[%zu]", key, i);
+		if (!config_get_string(cfg, entry, item,
 		    &cfg->aliases[cfg->alias_count], err))
 			return false;
 		cfg->alias_count++;
+		if (!config_check_name(cfg, entry, cfg->aliases[i], true, err))
+			return false;
 	}
 	return true;
 }
@@ -389,6 +434,24 @@ char *config_resolve(const struct config *cfg, const char *path)
 	if (path == NULL || path[0] != '/')
 		abort();
 	return xasprintf("%s%s", cfg->root, path);
+}
+
+bool config_path_contained(const char *path)
+{
+	const char *part = path;
+	size_t length;
+
+	if (path[0] != '/')
+		return false;
+	for (;;) {
+		part += strspn(part, "/");
+		length = strcspn(part, "/");
+		if (length == 0)
+			return true;
+		if (length == 2 && strncmp(part, "..", 2) == 0)
+			return false;
+		part += length;
+	}
 }
 
 size_t config_reset_names(const struct config *cfg, const char ***names)

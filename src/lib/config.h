@@ -65,6 +65,12 @@ void config_free(struct config *cfg);
 char *config_resolve(const struct config *cfg, const char *path);
 
 /*
+ * Whether path may be resolved under a root: absolute, and without a
+ * ".." component, which would climb out of it.
+ */
+bool config_path_contained(const char *path);
+
+/*
  * hostname then aliases, for a self-signed certificate, without
  * duplicates.  *names is malloc'd (the caller frees it with free()); the
  * strings in it belong to cfg.

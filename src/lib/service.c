@@ -25,6 +25,7 @@
 #include <jansson.h>
 
 #include "builtin.h"
+#include "names.h"
 #include "util.h"
 
 /* txn_result keeps the name in 64 bytes. */
@@ -171,7 +172,10 @@ static bool service_get_string(const struct service_parser *p,
 	return true;
 }
 
-/* Definitions name real paths; --root is added here, once. */
+/*
+ * Definitions name real paths; --root is added here, once.  A ".." would
+ * climb out of the root, and write wherever the definition points.
+ */
 static bool service_get_path(const struct service_parser *p, json_t *object,
     const char *where, const char *key, bool required, char **out)
 {
@@ -183,9 +187,10 @@ static bool service_get_path(const struct service_parser *p, json_t *object,
 	if (path == NULL)
 		return true;
 
-	if (path[0] != '/') {
+	if (!config_path_contained(path)) {
 		service_invalid(p, service_key(buf, where, key), "must be an "
-		    "absolute path (it is \"%s\"); fix it", path);
+		    "absolute path without \"..\" (it is \"%s\"); fix it",
+		    path);
 		free(path);
 		return false;
 	}
@@ -193,6 +198,31 @@ static bool service_get_path(const struct service_parser *p, json_t *object,
 	*out = config_resolve(p->cfg, path);
 	free(path);
 	return true;
+}
+
+/*
+ * The name a reset certifies and an install is checked against: a typo
+ * is reported now, naming the file, rather than by the next reset.
+ */
+static bool service_get_hostname(const struct service_parser *p,
+    json_t *object, char **out)
+{
+	char *ascii;
+	bool ok;
+
+	if (!service_get_string(p, object, "", "hostname", false, out))
+		return false;
+	if (*out == NULL)
+		return true;
+
+	ascii = names_to_ascii(*out);
+	ok = ascii != NULL && strncmp(ascii, "*.", 2) != 0;
+	free(ascii);
+	if (!ok)
+		service_invalid(p, "hostname", "is \"%.64s\", which is not a "
+		    "valid host name; give a name such as mail.example.com",
+		    *out);
+	return ok;
 }
 
 static bool service_parse_number(const char *text, unsigned long *out)
@@ -590,9 +620,9 @@ static bool service_parse(struct service *svc, const struct service_def *def,
 		return false;
 
 	if (!service_get_string(&p, object, "", "label", false, &svc->label) ||
-	    !service_get_string(&p, object, "", "hostname", false,
-	    &svc->hostname) || !service_get_string(&p, object, "", "check",
-	    false, &svc->check_command))
+	    !service_get_hostname(&p, object, &svc->hostname) ||
+	    !service_get_string(&p, object, "", "check", false,
+	    &svc->check_command))
 		return false;
 
 	return service_parse_files(&p, object, svc) &&
@@ -847,7 +877,8 @@ static bool service_def_has_files(const struct config *cfg, json_t *object)
 
 	json_array_foreach(files, i, item) {
 		path = json_object_get(item, "path");
-		if (!json_is_string(path) || json_string_value(path)[0] != '/')
+		if (!json_is_string(path) ||
+		    !config_path_contained(json_string_value(path)))
 			continue;
 		resolved = config_resolve(cfg, json_string_value(path));
 		found |= access(resolved, F_OK) == 0;

@@ -234,6 +234,63 @@ static void test_config_invalid(void **state)
 	assert_invalid("{\"web_dir\": \"web\"}", "web_dir");
 }
 
+/* Every path in the file lands under --root; ".." would climb out. */
+static void test_config_path_climbs_out(void **state)
+{
+	assert_invalid("{\"trust_file\": \"/../../tmp/roots.pem\"}",
+	    "trust_file");
+	assert_invalid("{\"state_dir\": \"/var/lib/../../../tmp\"}",
+	    "state_dir");
+	assert_invalid("{\"services_dir\": \"/etc/svccert/..\"}",
+	    "services_dir");
+	assert_invalid("{\"web_dir\": \"//..//srv\"}", "web_dir");
+	assert_invalid("{\"state_dir\": \"/var/lib/..\"}", "\"..\"");
+	assert_invalid("{\"state_dir\": \"../var\"}", "absolute");
+
+	assert_true(config_path_contained("/var/lib/svccert"));
+	assert_true(config_path_contained("/"));
+	assert_true(config_path_contained("/etc/..x/x../.../."));
+	assert_true(config_path_contained("//etc//svccert/"));
+	assert_false(config_path_contained("/.."));
+	assert_false(config_path_contained("/a/../b"));
+	assert_false(config_path_contained("/a/b/.."));
+	assert_false(config_path_contained("/a//..//b"));
+	assert_false(config_path_contained("a/b"));
+	assert_false(config_path_contained(""));
+}
+
+/* Names are checked at load, not when a reset needs them. */
+static void test_config_bad_names(void **state)
+{
+	char *dir = fixture_temp_dir();
+	char *file = fixture_write_file(dir, "svccert.conf", "{"
+	    "\"hostname\": \"b\u00fccher.example.\", \"aliases\": "
+	    "[\"*.example.com\", \"192.0.2.1\", \"2001:db8::1\", "
+	    "\"MAIL.example.com\"]}");
+	struct config cfg;
+	struct error err;
+
+	assert_invalid("{\"hostname\": \"not a hostname!\"}", "hostname");
+	assert_invalid("{\"hostname\": \"not a hostname!\"}",
+	    "not a valid host name");
+	assert_invalid("{\"hostname\": \"a..example.com\"}", "hostname");
+	assert_invalid("{\"hostname\": \"*.example.com\"}", "hostname");
+	assert_invalid("{\"hostname\": \"2001:db8::1\"}", "hostname");
+	assert_invalid("{\"aliases\": [\"ok.example.com\", \"-bad-\"]}",
+	    "aliases[1]");
+	assert_invalid("{\"aliases\": [\"ok.example.com\", 7]}",
+	    "aliases[1]");
+	assert_invalid("{\"aliases\": [\"mail.example.com/\"]}",
+	    "mail.example.com/");
+
+	/* IDN, a final dot, wildcards and addresses in aliases are fine. */
+	assert_true(config_load(&cfg, NULL, file, &err));
+	assert_int_equal(cfg.alias_count, 4);
+	config_free(&cfg);
+	free(file);
+	free(dir);
+}
+
 static void split_ok(const char *text, const char *host, int port)
 {
 	struct error err;
@@ -286,6 +343,8 @@ int main(void)
 		cmocka_unit_test(test_config_missing_named_file),
 		cmocka_unit_test(test_config_bad_json),
 		cmocka_unit_test(test_config_invalid),
+		cmocka_unit_test(test_config_path_climbs_out),
+		cmocka_unit_test(test_config_bad_names),
 		cmocka_unit_test(test_config_split_address),
 	};
 

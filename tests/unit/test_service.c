@@ -418,6 +418,64 @@ static void test_service_invalid_files(void **state)
 	    "\"holds\": \"key\"}]}", "files[1]");
 }
 
+/* Every path lands under --root: ".." or a relative path would not. */
+static void test_service_path_climbs_out(void **state)
+{
+	assert_invalid("s", "{\"files\": [{\"path\": "
+	    "\"/../../../../tmp/escaped.crt\", \"holds\": \"key+fullchain\"}]}",
+	    "files[0].path");
+	assert_invalid("s", "{\"files\": [{\"path\": \"/c.pem\", \"holds\": "
+	    "\"cert\"}, {\"path\": \"/etc/ssl/../../k.pem\", \"holds\": "
+	    "\"key\"}]}", "files[1].path");
+	assert_invalid("s", "{\"files\": [{\"path\": \"/etc/x/..\", "
+	    "\"holds\": \"key+fullchain\"}]}", "\"..\"");
+	assert_invalid("s", "{\"files\": [{\"path\": \"etc/k.pem\", "
+	    "\"holds\": \"key+fullchain\"}]}", "absolute");
+	assert_invalid("s", "{" FILES_OK ", \"reload\": {\"method\": "
+	    "\"signal\", \"signal\": \"HUP\", \"pidfile\": "
+	    "\"/run/../../tmp/x.pid\"}}", "reload.pidfile");
+	assert_invalid("s", "{" FILES_OK ", \"reload\": {\"method\": "
+	    "\"signal\", \"signal\": \"HUP\", \"pidfile\": "
+	    "\"run/x.pid\"}}", "reload.pidfile");
+
+	/* An override's paths are checked like any definition's. */
+	assert_invalid("exim", "{\"files\": [{\"path\": "
+	    "\"/etc/exim4/../../../tmp/exim.pem\", \"holds\": "
+	    "\"key+fullchain\"}]}", "files[0].path");
+}
+
+/* Names that only look like "..": they stay under the root. */
+static void test_service_path_dots_in_names(void **state)
+{
+	char *root = make_root();
+	char *path = write_definition(root, "dots.json", "{\"files\": ["
+	    "{\"path\": \"/etc/..dots/x..pem\", \"holds\": \"fullchain\"},"
+	    "{\"path\": \"/etc/.../k.pem\", \"holds\": \"key\"}]}");
+	struct service *svc;
+	struct registry reg;
+	struct config cfg;
+
+	load(root, &cfg, &reg);
+	svc = registry_find(&reg, "dots");
+	assert_non_null(svc);
+	assert_under_root(svc->files[0].path, root, "/etc/..dots/x..pem");
+	assert_under_root(svc->files[1].path, root, "/etc/.../k.pem");
+	unload(&cfg, &reg);
+	free(path);
+	free(root);
+}
+
+/* A definition's hostname is checked when it is read, not at reset. */
+static void test_service_invalid_hostname(void **state)
+{
+	assert_invalid("s", "{" FILES_OK ", \"hostname\": "
+	    "\"not a hostname!\"}", "hostname");
+	assert_invalid("s", "{" FILES_OK ", \"hostname\": "
+	    "\"*.example.com\"}", "not a valid host name");
+	assert_invalid("exim", "{\"hostname\": \"mail..example.com\"}",
+	    "hostname");
+}
+
 static void test_service_invalid_reload(void **state)
 {
 	assert_invalid("s", "{" FILES_OK ", \"reload\": {\"method\": "
@@ -666,6 +724,9 @@ int main(void)
 		cmocka_unit_test(test_service_new_from_file),
 		cmocka_unit_test(test_service_name_key_and_ignored_files),
 		cmocka_unit_test(test_service_invalid_files),
+		cmocka_unit_test(test_service_path_climbs_out),
+		cmocka_unit_test(test_service_path_dots_in_names),
+		cmocka_unit_test(test_service_invalid_hostname),
 		cmocka_unit_test(test_service_invalid_reload),
 		cmocka_unit_test(test_service_invalid_other),
 		cmocka_unit_test(test_service_defined_twice),
