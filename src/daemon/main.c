@@ -97,7 +97,18 @@ static bool parse_log_level(const char *text, enum log_level *level)
 	return false;
 }
 
-/* Options as svccert has them; 0 to go on, else the exit status. */
+/* --log (L) and --log-level (v). */
+static bool parse_log_option(int opt, const char *arg,
+    enum log_level *level)
+{
+	if (opt == 'v')
+		return parse_log_level(arg, level);
+	if (strcmp(arg, "syslog") == 0)
+		log_use_syslog(true);
+	return strcmp(arg, "syslog") == 0 || strcmp(arg, "stderr") == 0;
+}
+
+/* Options as svccert has them; -1 to go on, else the exit status. */
 static int parse_options(int argc, char **argv, struct daemon_options *o)
 {
 	static const struct option options[] = {
@@ -127,15 +138,8 @@ static int parse_options(int argc, char **argv, struct daemon_options *o)
 		case 'w': o->web_dir = optarg; break;
 		case 'p': o->pidfile = optarg; break;
 		case 'L':
-			if (strcmp(optarg, "syslog") == 0)
-				log_use_syslog(true);
-			else if (strcmp(optarg, "stderr") != 0) {
-				usage(stderr);
-				return EXIT_USAGE;
-			}
-			break;
 		case 'v':
-			if (!parse_log_level(optarg, &level)) {
+			if (!parse_log_option(opt, optarg, &level)) {
 				usage(stderr);
 				return EXIT_USAGE;
 			}
