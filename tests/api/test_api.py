@@ -400,6 +400,22 @@ class T03Errors(ApiCase):
                 self.expect(api(function, params, auth=ROOT_TOKEN), 404,
                             "unknown-service", 0)
 
+    def test_unknown_page_404(self):
+        self.expect(svcapi.request("GET", "/no-such-page.html"), 404,
+                    "not-found", 0)
+
+    def test_malformed_parameters_400(self):
+        cases = [
+            ("svccert_restore", {"service": "quick", "id": "latest"},
+             "bad-history-id"),
+            ("svccert_apply", {"from": "quick", "to": "quick"},
+             "apply-to-self"),
+        ]
+        for function, params, code in cases:
+            with self.subTest(function=function):
+                self.expect(api(function, params, auth=ROOT_TOKEN), 400,
+                            code, 0)
+
     def test_unknown_history_entry_404(self):
         self.expect(api("svccert_restore", {"service": "quick",
                                             "id": "987654"},
@@ -510,6 +526,12 @@ class T04Fetch(ApiCase):
             with self.subTest(service=name):
                 self.only(self.fetch(name), name)
 
+    def test_post_works_for_reads(self):
+        ans = self.expect_ok(api("fetch_service_ssl_components", {
+            "api.filter.a.field": "service", "api.filter.a.arg0": "exim",
+            "api.filter.a.type": "eq"}, method="POST", auth=ROOT_TOKEN))
+        self.only(ans, "exim")
+
     def test_served_not_probed(self):
         for obj in self.fetch().data["services"]:
             self.assertIn(obj.get("served"), (None, []),
@@ -619,6 +641,13 @@ class T06Validate(ApiCase):
         ans, data = self.validate({"crt": read(pki("a.shuffled.pem"))})
         self.assertEqual(data.get("ok"), 1, ans.describe())
 
+    def test_host_names_of_services(self):
+        params = dict(paste("a"), service="exim,dovecot")
+        ans, data = self.validate(params)
+        self.assertEqual(data.get("ok"), 1, ans.describe())
+        self.assertNotIn("hostname-not-covered", codes(data["findings"]),
+                         "a.crt covers mail.test\n  " + ans.describe())
+
     def test_mismatched_key(self):
         ans, data = self.validate(paste("a", key="b"))
         self.assertEqual(data.get("ok"), 0, ans.describe())
@@ -658,6 +687,30 @@ class T07SvccertInstall(ApiCase):
         for svc in ("exim", "pure-ftpd"):
             self.expect_result(ans, svc, FP["b"], old=FP["a"])
             self.expect_served(svc, FP["b"])
+
+    # The sandbox's Exim check fails while $R/fail-check exists.
+    def test_failed_check_rolled_back_200(self):
+        cli_install("exim,dovecot", "a")
+        flag = svcapi.root_path("fail-check")
+        open(flag, "w").close()
+        try:
+            ans = self.expect(api("svccert_install",
+                                  dict(paste("b"), services="dovecot,exim"),
+                                  auth=ROOT_TOKEN), 200, result=0)
+        finally:
+            os.unlink(flag)
+        self.expect_result(ans, "dovecot", FP["b"], old=FP["a"])
+        exim = [r for r in ans.data["results"] if r.get("service") ==
+                "exim"]
+        self.assertEqual(len(exim), 1, ans.describe())
+        self.assertEqual(check_result(exim[0]), [], ans.describe())
+        self.assertEqual(exim[0]["status"], "rolled-back", ans.describe())
+        self.assertEqual(ans.code, exim[0]["code"],
+                         "metadata.code is the failed service's code\n  "
+                         + ans.describe())
+        self.expect_served("exim", FP["a"], "after the rollback")
+        self.expect_files("exim", FP["a"])
+        self.expect_served("dovecot", FP["b"])
 
     def test_findings_with_errors_400(self):
         cli_install("exim", "a")
@@ -726,6 +779,13 @@ class T09History(ApiCase):
         ans, entries = self.history()
         names = {e.get("service") for e in entries}
         self.assertTrue({"exim", "quick"} <= names, ans.describe())
+
+    def test_entry_of_another_service_404(self):
+        cli_install("exim", "b")
+        _, entries = self.history("exim")
+        self.expect(api("svccert_restore", {"service": "quick",
+                                            "id": entries[0]["id"]},
+                        auth=ROOT_TOKEN), 404, "history-mismatch", 0)
 
     def test_restore(self):
         cli_install("exim", "a")
