@@ -97,6 +97,28 @@ static bool parse_log_level(const char *text, enum log_level *level)
 	return false;
 }
 
+/* Before anything is opened or written: a typo must change nothing. */
+static bool check_addresses(const struct daemon_options *o)
+{
+	const char *addresses[] = { o->listen, o->redirect_listen };
+	const char *names[] = { "--listen", "--redirect-listen" };
+	struct error err;
+	char *host;
+	int port;
+
+	for (size_t i = 0; i < 2; i++) {
+		if (addresses[i] == NULL)
+			continue;
+		if (!config_split_address(addresses[i], names[i], &host, &port,
+		    &err)) {
+			fprintf(stderr, "svccertd: %s\n", err.message);
+			return false;
+		}
+		free(host);
+	}
+	return true;
+}
+
 /* --log (L) and --log-level (v). */
 static bool parse_log_option(int opt, const char *arg,
     enum log_level *level)
@@ -160,7 +182,7 @@ static int parse_options(int argc, char **argv, struct daemon_options *o)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	return -1;
+	return check_addresses(o) ? -1 : EXIT_USAGE;
 }
 
 /*

@@ -43,6 +43,19 @@ struct server {
 	char *location;                      /* where the redirect sends */
 };
 
+/* Which files a message is about, unless it says so already. */
+static void server_name_files(const struct service *svc, struct error *err)
+{
+	char message[ERROR_MESSAGE_MAX];
+
+	if (svc->file_count == 0 || strstr(err->message, svc->files[0].path))
+		return;
+	snprintf(message, sizeof(message), "%s", err->message);
+	snprintf(err->message, sizeof(err->message), "%s (%s%s): %s",
+	    svc->name, svc->files[0].path, svc->file_count > 1 ? " and the "
+	    "others of its files" : "", message);
+}
+
 /* The key and certificate as material.c reads them for every service. */
 static bool server_tls_use(SSL_CTX *tls, const struct service *svc,
     char fingerprint[FINGERPRINT_SIZE], struct error *err)
@@ -51,8 +64,10 @@ static bool server_tls_use(SSL_CTX *tls, const struct service *svc,
 	bool ok = false;
 
 	material_init(&mat);
-	if (!service_read_material(svc, &mat, err))
+	if (!service_read_material(svc, &mat, err)) {
+		server_name_files(svc, err);
 		goto out;
+	}
 	if (mat.key == NULL) {
 		error_set(err, "no-key", "%s: its files hold no private key; "
 		    "run svccert reset %s", svc->name, svc->name);
