@@ -894,10 +894,12 @@ bool validate_input(const struct input *in,
 		abort();
 	validate_carry_input_errors(&run);
 
+	/* An unreadable file already said why it holds no certificate. */
 	if (in->cert_count == 0) {
-		findings_add(findings, FINDING_ERROR, "no-certificate",
-		    "no certificate given or found: paste it, or give "
-		    "--cert");
+		if (!findings_has_errors(findings))
+			findings_add(findings, FINDING_ERROR, "no-certificate",
+			    "no certificate was given or found: paste the "
+			    "certificate (PEM), or name its file");
 		goto out;
 	}
 	if (!validate_pick_leaf(&run))
