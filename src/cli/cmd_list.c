@@ -7,10 +7,8 @@
 #include <sys/stat.h>
 
 #include "cli.h"
-#include "probe.h"
+#include "served.h"
 #include "util.h"
-
-#define SHOW_PROBE_TIMEOUT_MS 2000
 
 /*
  * Print text in a column of width characters: cut at a character (not
@@ -143,23 +141,23 @@ int cmd_list(struct cli *cli, int argc, char **argv)
 static json_t *show_endpoints(const struct context *ctx,
     const struct service *svc, const char *installed)
 {
+	struct served_list served;
 	json_t *list = json_array();
 
-	for (size_t i = 0; i < svc->endpoint_count; i++) {
-		const struct endpoint *ep = &svc->endpoints[i];
-		char served[FINGERPRINT_SIZE] = "";
-		struct error err;
-		bool ok;
+	served_init(&served);
+	served_add_service(&served, &ctx->config, svc, installed);
+	served_probe(&served, SERVED_TIMEOUT_MS);
+	for (size_t i = 0; i < served.count; i++) {
+		const struct served_endpoint *ep = &served.items[i];
 
-		error_clear(&err);
-		ok = probe_endpoint(ep, service_hostname(svc, &ctx->config),
-		    SHOW_PROBE_TIMEOUT_MS, served, NULL, &err);
 		json_array_append_new(list, json_pack("{s:s, s:i, s:s, s:s, "
-		    "s:b, s:s}", "host", ep->host, "port", ep->port,
-		    "protocol", probe_protocol_name(ep->protocol), "served",
-		    served, "matches", ok && strcmp(served, installed) == 0,
-		    "problem", ok ? "" : err.message));
+		    "s:b, s:s}", "host", ep->endpoint.host, "port",
+		    ep->endpoint.port, "protocol",
+		    probe_protocol_name(ep->endpoint.protocol), "served",
+		    ep->served, "matches", served_matches(ep), "problem",
+		    ep->problem));
 	}
+	served_free(&served);
 	return list;
 }
 

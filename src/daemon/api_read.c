@@ -91,8 +91,8 @@ void api_details(struct request *r)
 
 	info = json_object_get(doc, "certificate_info");
 	batch = probes_new(api_details_done, r, doc);
-	probes_add_service(batch, ctx, svc, json_string_value(
-	    json_object_get(info, "fingerprint_sha256")));
+	served_add_service(&batch->served, &ctx->config, svc,
+	    json_string_value(json_object_get(info, "fingerprint_sha256")));
 	probes_run(r->daemon, batch);
 }
 
@@ -228,7 +228,8 @@ void api_notices(struct request *r)
 		notices_for_certificate(batch->doc, ctx, svc, ok ? &info :
 		    NULL, &err);
 		if (ok) {
-			probes_add_service(batch, ctx, svc, info.fingerprint);
+			served_add_service(&batch->served, &ctx->config, svc,
+			    info.fingerprint);
 			certinfo_free(&info);
 		}
 		material_free(&mat);

@@ -25,7 +25,7 @@
 #include "error.h"
 #include "finding.h"
 #include "material.h"
-#include "probe.h"
+#include "served.h"
 #include "service.h"
 #include "txn.h"
 #include "users.h"
@@ -203,21 +203,10 @@ bool worker_idle(struct worker *w);
 /* Joins the thread; only an idle worker can be stopped. */
 void worker_stop(struct worker *w);
 
-/* probes.c: ask endpoints what they serve, off the loop. */
-struct probe_target {
-	char *service;
-	struct endpoint endpoint;
-	char *sni;
-	char installed[FINGERPRINT_SIZE];   /* "" when none */
-	char served[FINGERPRINT_SIZE];
-	bool answered;
-	char problem[ERROR_MESSAGE_MAX];
-};
-
+/* probes.c: served.c's probes, on the probe worker. */
 struct probe_batch {
 	struct worker_job job;
-	struct probe_target *targets;
-	size_t count;
+	struct served_list served;
 	void (*done)(struct probe_batch *batch);
 	struct request *request;     /* answered by done() */
 	json_t *doc;                 /* the answer being built */
@@ -226,10 +215,6 @@ struct probe_batch {
 /* doc's reference is taken; probes_free drops it. */
 struct probe_batch *probes_new(void (*done)(struct probe_batch *),
     struct request *request, json_t *doc);
-/* Every endpoint of svc; installed is its leaf's fingerprint or "". */
-void probes_add_service(struct probe_batch *batch,
-    const struct context *ctx, const struct service *svc,
-    const char *installed);
 /* Probe on the probe worker; batch->done runs on the loop. */
 void probes_run(struct daemon *d, struct probe_batch *batch);
 void probes_free(struct probe_batch *batch);

@@ -66,18 +66,17 @@ void notices_for_probes(json_t *list, const struct probe_batch *batch)
 {
 	char message[512];
 
-	for (size_t i = 0; i < batch->count; i++) {
-		const struct probe_target *t = &batch->targets[i];
+	for (size_t i = 0; i < batch->served.count; i++) {
+		const struct served_endpoint *ep = &batch->served.items[i];
 
-		if (!t->answered || t->installed[0] == '\0' ||
-		    strcmp(t->served, t->installed) == 0)
+		if (!served_differs(ep))
 			continue;
 		snprintf(message, sizeof(message), "%s: %s:%d (%s) serves "
 		    "the certificate %.23s..., not the installed %.23s...; "
 		    "reload the daemon or check which files it reads",
-		    t->service, t->endpoint.host, t->endpoint.port,
-		    probe_protocol_name(t->endpoint.protocol), t->served,
-		    t->installed);
-		notices_add(list, "error", t->service, message);
+		    ep->service, ep->endpoint.host, ep->endpoint.port,
+		    probe_protocol_name(ep->endpoint.protocol), ep->served,
+		    ep->installed);
+		notices_add(list, "error", ep->service, message);
 	}
 }

@@ -1,10 +1,8 @@
 /*
- * probes.c - ask endpoints which certificate they serve, on the probe
- * worker.  The loop must stay free meanwhile: one of the endpoints may
- * be svccertd itself, whose loop is the one that has to answer.
- *
- * A batch copies what it needs from the registry, so a SIGHUP that
- * reloads the registry while it runs changes nothing under its feet.
+ * probes.c - ask endpoints which certificate they serve (served.c), on
+ * the probe worker.  The loop must stay free meanwhile: one of the
+ * endpoints may be svccertd itself, whose loop is the one that has to
+ * answer.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -12,24 +10,11 @@
 #include "daemon.h"
 #include "util.h"
 
-/* As long as svccert show waits: a reader is waiting for the answer. */
-#define PROBES_TIMEOUT_MS 2000
-
 static void probes_run_job(struct worker_job *job)
 {
 	struct probe_batch *batch = (struct probe_batch *)job;
 
-	for (size_t i = 0; i < batch->count; i++) {
-		struct probe_target *t = &batch->targets[i];
-		struct error err;
-
-		error_clear(&err);
-		t->served[0] = '\0';
-		t->answered = probe_endpoint(&t->endpoint, t->sni,
-		    PROBES_TIMEOUT_MS, t->served, NULL, &err);
-		snprintf(t->problem, sizeof(t->problem), "%s",
-		    t->answered ? "" : err.message);
-	}
+	served_probe(&batch->served, SERVED_TIMEOUT_MS);
 }
 
 static void probes_done_job(struct worker_job *job)
@@ -49,33 +34,14 @@ struct probe_batch *probes_new(void (*done)(struct probe_batch *),
 	batch->done = done;
 	batch->request = request;
 	batch->doc = doc;
+	served_init(&batch->served);
 	return batch;
-}
-
-void probes_add_service(struct probe_batch *batch,
-    const struct context *ctx, const struct service *svc,
-    const char *installed)
-{
-	for (size_t i = 0; i < svc->endpoint_count; i++) {
-		struct probe_target *t;
-
-		batch->targets = xrealloc(batch->targets,
-		    (batch->count + 1) * sizeof(*batch->targets));
-		t = &batch->targets[batch->count++];
-		memset(t, 0, sizeof(*t));
-		t->service = xstrdup(svc->name);
-		t->endpoint = svc->endpoints[i];
-		t->endpoint.host = xstrdup(svc->endpoints[i].host);
-		t->sni = xstrdup(service_hostname(svc, &ctx->config));
-		snprintf(t->installed, sizeof(t->installed), "%s",
-		    installed != NULL ? installed : "");
-	}
 }
 
 void probes_run(struct daemon *d, struct probe_batch *batch)
 {
 	/* Nothing to ask: no need for the thread. */
-	if (batch->count == 0)
+	if (batch->served.count == 0)
 		batch->done(batch);
 	else
 		worker_post(d->probes, &batch->job);
@@ -83,12 +49,7 @@ void probes_run(struct daemon *d, struct probe_batch *batch)
 
 void probes_free(struct probe_batch *batch)
 {
-	for (size_t i = 0; i < batch->count; i++) {
-		free(batch->targets[i].service);
-		free(batch->targets[i].endpoint.host);
-		free(batch->targets[i].sni);
-	}
-	free(batch->targets);
+	served_free(&batch->served);
 	json_decref(batch->doc);
 	free(batch);
 }
@@ -97,17 +58,15 @@ json_t *probes_served_json(const struct probe_batch *batch)
 {
 	json_t *list = json_array();
 
-	for (size_t i = 0; i < batch->count; i++) {
-		const struct probe_target *t = &batch->targets[i];
-		bool matches = t->answered && t->installed[0] != '\0' &&
-		    strcmp(t->served, t->installed) == 0;
+	for (size_t i = 0; i < batch->served.count; i++) {
+		const struct served_endpoint *ep = &batch->served.items[i];
 
 		json_array_append_new(list, json_pack("{s:s, s:i, s:s, s:s, "
-		    "s:i, s:o}", "host", t->endpoint.host, "port",
-		    t->endpoint.port, "protocol",
-		    probe_protocol_name(t->endpoint.protocol), "fingerprint",
-		    t->served, "matches", matches ? 1 : 0, "problem",
-		    svcjson_text(t->problem)));
+		    "s:i, s:o}", "host", ep->endpoint.host, "port",
+		    ep->endpoint.port, "protocol",
+		    probe_protocol_name(ep->endpoint.protocol), "fingerprint",
+		    ep->served, "matches", served_matches(ep) ? 1 : 0,
+		    "problem", svcjson_text(ep->problem)));
 	}
 	return list;
 }
