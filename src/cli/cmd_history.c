@@ -23,6 +23,26 @@ static const char *outcome_note(const char *result)
 	return "";
 }
 
+static void print_entries(const struct history_entry *entries,
+    size_t count)
+{
+	printf("%-5s %-17s %-10s %-18s %s\n", "ID", "TAKEN (UTC)",
+	    "SERVICE", "BY", "CERTIFICATE (SHA-256)");
+	for (size_t i = 0; i < count; i++) {
+		const struct history_entry *e = &entries[i];
+		char when[32], by[40];
+		struct tm tm;
+
+		gmtime_r(&e->created, &tm);
+		strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
+		snprintf(by, sizeof(by), "%s%s", e->reason,
+		    outcome_note(e->result));
+		printf("%-5lld %-17s %-10.10s %-18.18s %.26s\n",
+		    (long long)e->id, when, e->service, by,
+		    *e->fingerprint ? e->fingerprint : "(none)");
+	}
+}
+
 int cmd_history(struct cli *cli, int argc, char **argv)
 {
 	const char *service = argc > 1 ? argv[1] : NULL;
@@ -30,7 +50,6 @@ int cmd_history(struct cli *cli, int argc, char **argv)
 	struct context ctx;
 	struct error err;
 	size_t count = 0;
-	json_t *list;
 
 	if (argc > 2)
 		return cli_usage_error(cli, "history", "name at most one "
@@ -53,38 +72,11 @@ int cmd_history(struct cli *cli, int argc, char **argv)
 		return TXN_REFUSED;
 	}
 
-	list = json_array();
-	if (!cli->json)
-		printf("%-5s %-17s %-10s %-18s %s\n", "ID", "TAKEN (UTC)",
-		    "SERVICE", "BY", "CERTIFICATE (SHA-256)");
-	for (size_t i = 0; i < count; i++) {
-		const struct history_entry *e = &entries[i];
-		char when[32];
-
-		struct tm tm;
-		char by[40];
-
-		gmtime_r(&e->created, &tm);
-		strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
-		snprintf(by, sizeof(by), "%s%s", e->reason,
-		    outcome_note(e->result));
-		if (cli->json)
-			json_array_append_new(list, json_pack("{s:I, s:s, "
-			    "s:I, s:s, s:s, s:I, s:s, s:s}", "id",
-			    (json_int_t)e->id, "service", e->service,
-			    "created", (json_int_t)e->created, "fingerprint",
-			    e->fingerprint, "subject", e->subject,
-			    "not_after", (json_int_t)e->not_after, "reason",
-			    e->reason, "result", e->result));
-		else
-			printf("%-5lld %-17s %-10.10s %-18.18s %.26s\n",
-			    (long long)e->id, when, e->service, by,
-			    *e->fingerprint ? e->fingerprint : "(none)");
-	}
 	if (cli->json)
-		output_json(json_pack("{s:o}", "history", list));
+		output_json(json_pack("{s:o}", "history",
+		    report_history_json(entries, count)));
 	else
-		json_decref(list);
+		print_entries(entries, count);
 	history_entries_free(entries, count);
 	context_close(&ctx);
 	return TXN_OK;

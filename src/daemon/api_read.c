@@ -157,24 +157,6 @@ void api_validate(struct request *r)
 	input_free(&in);
 }
 
-static json_t *api_history_json(const struct history_entry *entries,
-    size_t count)
-{
-	json_t *list = json_array();
-
-	for (size_t i = 0; i < count; i++) {
-		const struct history_entry *e = &entries[i];
-
-		json_array_append_new(list, json_pack("{s:I, s:s, s:I, s:s, "
-		    "s:o, s:I, s:s}", "id", (json_int_t)e->id, "service",
-		    e->service, "created", (json_int_t)e->created,
-		    "fingerprint", e->fingerprint, "subject",
-		    svcjson_text(e->subject), "not_after",
-		    (json_int_t)e->not_after, "reason", e->reason));
-	}
-	return list;
-}
-
 void api_history(struct request *r)
 {
 	const char *service = params_get(r->params, "service");
@@ -184,15 +166,17 @@ void api_history(struct request *r)
 
 	if (service != NULL && *service == '\0')
 		service = NULL;
-	if (service != NULL && api_find_service(r, service) == NULL)
-		return;
 	if (!store_history_list(r->daemon->ctx.store, service, &entries,
 	    &count, &err)) {
 		request_fail(r, 500, &err);
 		return;
 	}
-	request_reply_ok(r, json_pack("{s:o}", "history",
-	    api_history_json(entries, count)), NULL);
+
+	/* As svccert history: a service that is gone keeps its history,
+	 * a typo has none. */
+	if (service == NULL || count > 0 || api_find_service(r, service))
+		request_reply_ok(r, json_pack("{s:o}", "history",
+		    report_history_json(entries, count)), NULL);
 	history_entries_free(entries, count);
 }
 

@@ -60,3 +60,21 @@ json_t *report_result_json(const struct txn_result *r,
 	    (json_int_t)r->history_id, "code", r->code, "message",
 	    r->message);
 }
+
+json_t *report_history_json(const struct history_entry *entries,
+    size_t count)
+{
+	json_t *list = json_array();
+
+	for (size_t i = 0; i < count; i++) {
+		const struct history_entry *e = &entries[i];
+
+		json_array_append_new(list, json_pack("{s:I, s:s, s:I, s:s, "
+		    "s:s, s:I, s:s, s:s}", "id", (json_int_t)e->id,
+		    "service", e->service, "created", (json_int_t)e->created,
+		    "fingerprint", e->fingerprint, "subject", e->subject,
+		    "not_after", (json_int_t)e->not_after, "reason",
+		    e->reason, "result", e->result));
+	}
+	return list;
+}

@@ -1,5 +1,6 @@
 /*
- * report.h - the JSON forms of findings, chains and change results.
+ * report.h - the JSON forms of findings, chains, change results and
+ * history entries.
  *
  * svccert --json and svccertd's API print them the same way, so a script
  * reads one shape whichever it talks to.  Nothing here ever holds a key.
@@ -13,6 +14,7 @@
 
 #include "finding.h"
 #include "material.h"
+#include "store.h"
 #include "txn.h"
 
 /* [{"severity": "error"|"warning", "code", "message"}] */
@@ -31,6 +33,12 @@ enum report_flags {
  *  "reloaded", "verified", "history_id", "code", "message"} */
 json_t *report_result_json(const struct txn_result *result,
     enum report_flags flags);
+
+/* [{"id", "service", "created", "fingerprint", "subject", "not_after",
+ *   "reason", "result"}], in the order given (the store lists newest
+ *   first). */
+json_t *report_history_json(const struct history_entry *entries,
+    size_t count);
 
 /* true/false or 1/0, as flags says. */
 json_t *report_flag(bool value, enum report_flags flags);

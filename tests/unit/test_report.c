@@ -113,12 +113,44 @@ static void test_result(void **state)
 	json_decref(doc);
 }
 
+static void test_history(void **state)
+{
+	struct history_entry entries[2] = {
+		{ .id = 9, .service = "exim", .created = 1700000000,
+		  .fingerprint = "AA:BB", .subject = "CN=mail.test",
+		  .not_after = 1800000000, .reason = "install",
+		  .result = "rolled-back" },
+		{ .id = 4, .service = "exim", .fingerprint = "",
+		  .subject = "", .reason = "reset", .result = "ok" },
+	};
+	json_t *list = report_history_json(entries, 2), *e;
+
+	assert_int_equal(json_array_size(list), 2);
+	e = json_array_get(list, 0);
+	assert_int_equal(json_integer_value(json_object_get(e, "id")), 9);
+	assert_int_equal(json_integer_value(json_object_get(e, "created")),
+	    1700000000);
+	assert_int_equal(json_integer_value(json_object_get(e,
+	    "not_after")), 1800000000);
+	assert_string_equal(json_string_value(json_object_get(e,
+	    "subject")), "CN=mail.test");
+	assert_string_equal(json_string_value(json_object_get(e, "result")),
+	    "rolled-back");
+	e = json_array_get(list, 1);
+	assert_string_equal(json_string_value(json_object_get(e,
+	    "fingerprint")), "");
+	assert_string_equal(json_string_value(json_object_get(e, "reason")),
+	    "reset");
+	json_decref(list);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_findings),
 		cmocka_unit_test(test_chain),
 		cmocka_unit_test(test_result),
+		cmocka_unit_test(test_history),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 
