@@ -9,6 +9,7 @@
  * 409 busy) and runs one transaction per service.  Its answer goes back
  * to the loop, which adds the service object WHM callers expect.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -60,7 +61,7 @@ static bool change_fail(struct change_job *c, int status, const char *code,
 	return false;
 }
 
-/* 404 for a name that is no service; 200 from here on. */
+/* A name that is no service answers 404; with leaf, host name warnings. */
 static bool change_check_targets(struct change_run *run, X509 *leaf)
 {
 	struct error err;

@@ -6,6 +6,7 @@
  * function, wrong method, credentials, privilege, CSRF token, and only
  * then the parameters, so no unauthenticated body is ever parsed.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include <event2/http.h>

@@ -7,7 +7,6 @@
  * before the file system is asked.  The page needs no credentials: it
  * holds no data, and logs in through /login like any client.
  */
-#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
