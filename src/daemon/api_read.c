@@ -55,12 +55,27 @@ void api_whoami(struct request *r)
 	json_t *data = json_pack("{s:s, s:s, s:[]}", "user", r->user.name,
 	    "role", user_role_name(r->user.role), "privileges");
 
-	if (user_may_manage(&r->user))
-		json_array_append_new(json_object_get(data, "privileges"),
-		    json_string("service-ssl"));
+	char *reason;
+
 	if (r->auth == AUTH_SESSION)
 		json_object_set_new(data, "csrf_token", json_string(r->csrf));
-	request_reply_ok(r, data, NULL);
+	if (user_may_manage(&r->user)) {
+		json_array_append_new(json_object_get(data, "privileges"),
+		    json_string("service-ssl"));
+		request_reply_ok(r, data, NULL);
+		return;
+	}
+
+	/*
+	 * Like every other call, 403 for a reseller without the privilege;
+	 * the data still says who is logged in, so the page can say why
+	 * (and offer to log out) rather than show a bare refusal.
+	 */
+	reason = xasprintf("%s may not manage service certificates; ask the "
+	    "administrator to run: svccert user grant %s", r->user.name,
+	    r->user.name);
+	request_reply_envelope(r, 403, "forbidden", reason, data, NULL);
+	free(reason);
 }
 
 /* The service object waits for its endpoints' answers. */

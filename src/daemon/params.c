@@ -47,14 +47,41 @@ static void params_clear_pairs(struct evkeyvalq *pairs)
 	evhttp_clear_headers(pairs);
 }
 
+/*
+ * "name" with no "=" is an empty value to browsers and to curl (which
+ * sends one for --data-urlencode name@empty-file); libevent 2.1 refuses
+ * it, so give each such item its "=" before libevent parses the form.
+ */
+static char *params_complete_pairs(const char *text)
+{
+	struct strbuf form;
+	const char *item = text;
+
+	strbuf_init(&form);
+	while (*item != '\0') {
+		size_t length = strcspn(item, "&");
+
+		strbuf_append(&form, item, length);
+		if (length > 0 && memchr(item, '=', length) == NULL)
+			strbuf_append(&form, "=", 1);
+		item += length;
+		if (*item == '&')
+			strbuf_append(&form, item++, 1);
+	}
+	return strbuf_release(&form);
+}
+
 static bool params_read_form(json_t *params, const char *text,
     const char *where, struct error *err)
 {
 	struct evkeyvalq pairs;
+	char *form;
 	bool ok;
 
 	TAILQ_INIT(&pairs);
-	ok = *text == '\0' || evhttp_parse_query_str(text, &pairs) == 0;
+	form = params_complete_pairs(text);
+	ok = *form == '\0' || evhttp_parse_query_str(form, &pairs) == 0;
+	util_free_secret(form, strlen(form) + 1);
 	if (ok)
 		params_add_pairs(params, &pairs);
 	else

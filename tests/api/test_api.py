@@ -979,9 +979,13 @@ class T13Reseller(ApiCase):
         self.expect(api("svccert_validate", paste("a"), auth=session), 403,
                     "forbidden", 0)
 
-        who = self.expect_ok(api("svccert_whoami", auth=BOB_TOKEN))
+        # whoami refuses too, and still says who asked, for the page
+        who = self.expect(api("svccert_whoami", auth=BOB_TOKEN), 403,
+                          "forbidden", 0)
+        self.assertEqual(who.data.get("user"), "bob")
         self.assertEqual(who.data.get("role"), "reseller")
         self.assertNotIn("service-ssl", who.data.get("privileges", []))
+        self.assertIn("svccert user grant bob", who.metadata.get("reason"))
 
     def test_2_allowed_once_granted(self):
         svccert_ok("user", "grant", "bob")
