@@ -443,6 +443,10 @@ async function testApply() {
 }
 
 async function testSessionLost() {
+	// The previous change reloads the table and probes every endpoint in
+	// the background; a 401 on one of those would show the login before
+	// the click below.  Let them finish first.
+	await page.waitForLoadState('networkidle');
 	// as when the session times out on the server
 	await page.context().clearCookies();
 	await page.click('#refresh');
