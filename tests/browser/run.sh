@@ -41,6 +41,8 @@ bt_binary() {  # bt_binary PATH SUBDIR
 
 # Outside the namespace: the npm registry is reachable only from here.
 bt_prepare() {
+	local need
+
 	mkdir -p "$ARTIFACTS"
 	rm -f "$SUMMARY" "$ARTIFACTS"/browser-*.png
 	[ "$(id -u)" = 0 ] || bt_bail "must run as root (network namespace," \
@@ -55,6 +57,14 @@ bt_prepare() {
 	    >"$ARTIFACTS/browser-npm.log" 2>&1) ||
 	    bt_bail "npm ci failed in tests/browser; see" \
 	    "tests/artifacts/browser-npm.log"
+	# playwright-core refuses an older node only once test.js runs
+	need=$(node -e 'const e = require(process.argv[1]).engines.node,
+	    m = /^>=\s*(\d+)/.exec(e);
+	    if (m && parseInt(process.versions.node) < +m[1]) console.log(e);' \
+	    "$BT_DIR/node_modules/playwright-core/package.json") ||
+	    bt_bail "could not read playwright-core's package.json"
+	[ -z "$need" ] || bt_bail "playwright-core needs node $need, and" \
+	    "$(command -v node) is $(node --version); run scripts/deps.sh --test"
 }
 
 # ---------------------------------------------------------------------
