@@ -442,11 +442,41 @@ async function testApply() {
 	expectServed('pure-ftpd', fp);
 }
 
+/*
+ * The page's own API calls in flight.  Playwright's "networkidle" is
+ * about the page load only, not later fetches, so count them here.
+ */
+let apiInFlight = 0;
+
+function trackApiRequests(p) {
+	const isApi = (request) => /\/json-api\//.test(request.url());
+
+	p.on('request', (r) => { if (isApi(r)) apiInFlight++; });
+	p.on('requestfinished', (r) => { if (isApi(r)) apiInFlight--; });
+	p.on('requestfailed', (r) => { if (isApi(r)) apiInFlight--; });
+}
+
+// No API call in flight for a while: the page has settled.
+async function apiQuiet() {
+	const deadline = Date.now() + CHANGE_MS;
+	let quietSince = Date.now();
+
+	while (Date.now() < deadline) {
+		if (apiInFlight > 0)
+			quietSince = Date.now();
+		else if (Date.now() - quietSince >= 500)
+			return;
+		await new Promise((done) => setTimeout(done, 50));
+	}
+	throw new Error('the page kept calling the API for ' + CHANGE_MS +
+	    ' ms');
+}
+
 async function testSessionLost() {
 	// The previous change reloads the table and probes every endpoint in
 	// the background; a 401 on one of those would show the login before
 	// the click below.  Let them finish first.
-	await page.waitForLoadState('networkidle');
+	await apiQuiet();
 	// as when the session times out on the server
 	await page.context().clearCookies();
 	await page.click('#refresh');
@@ -507,6 +537,7 @@ async function main() {
 	// a CSP refusal or a script error shows in the console, not the page
 	page.on('pageerror', (e) => pageProblems.push('page error: ' +
 	    e.message));
+	trackApiRequests(page);
 	page.on('console', (m) => {
 		if (m.type() === 'error' &&
 		    !/status of 40[0139]/.test(m.text()))
