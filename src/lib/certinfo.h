@@ -22,7 +22,7 @@ struct certinfo {
 	char *issuer;            /* one line */
 	char *issuer_cn;         /* NULL when absent */
 	char *issuer_org;        /* NULL when absent */
-	bool self_signed;        /* issuer == subject and the signature checks */
+	bool self_signed;        /* issuer is subject, signature checks */
 	char key_type[32];       /* "RSA 2048", "ECDSA P-256", "Ed25519" */
 	const char *key_algorithm; /* "rsaEncryption", "id-ecPublicKey", ... */
 	int key_bits;
