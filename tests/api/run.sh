@@ -18,20 +18,6 @@ API_SUMMARY_FILE=$REPO/tests/artifacts/api-summary.txt
 API_PORT=2187
 API_REDIRECT_PORT=2186
 
-# api_binary PATH MESON-SUBDIR: absolute, or where Meson put it
-api_binary() {
-	local path=$1
-
-	case $path in
-	/*) ;;
-	*) path=$PWD/$path ;;
-	esac
-	if [ ! -x "$path" ] && [ -x "${path%/*}/$2/${path##*/}" ]; then
-		path=${path%/*}/$2/${path##*/}
-	fi
-	echo "$path"
-}
-
 # A bail-out counts as one failure, so that a run that never started
 # cannot pass.
 api_bail() {
@@ -41,9 +27,13 @@ api_bail() {
 	exit 2
 }
 
+IT_DIR=$REPO/tests/integration
+# shellcheck source=../integration/lib.sh
+. "$IT_DIR/lib.sh"
+
 if [ -z "$API_IN_NETNS" ]; then
-	SVCCERT=$(api_binary "${SVCCERT:-$REPO/build/svccert}" src/cli)
-	SVCCERTD=$(api_binary "${SVCCERTD:-$REPO/build/svccertd}" src/daemon)
+	SVCCERT=$(it_program "${SVCCERT:-$REPO/build/svccert}")
+	SVCCERTD=$(it_program "${SVCCERTD:-$REPO/build/svccertd}")
 	export SVCCERT SVCCERTD API_IN_NETNS=1
 	mkdir -p "${API_SUMMARY_FILE%/*}"
 	rm -f "$API_SUMMARY_FILE"
@@ -53,10 +43,6 @@ if [ -z "$API_IN_NETNS" ]; then
 	    'ip link set lo up && exec bash "$0" "$@"' "${BASH_SOURCE[0]}" "$@"
 	api_bail "unshare --net failed"
 fi
-
-IT_DIR=$REPO/tests/integration
-# shellcheck source=../integration/lib.sh
-. "$IT_DIR/lib.sh"
 
 # lib.sh's preconditions bail out too; count that as a failure here
 it_bail() {

@@ -24,21 +24,6 @@ bt_bail() {
 	exit 2
 }
 
-# Meson puts the binaries in BUILD/src/...; BUILD/NAME is what callers
-# name, as in tests/integration/run.sh.
-bt_binary() {  # bt_binary PATH SUBDIR
-	local path=$1
-
-	case $path in
-	/*) ;;
-	*) path=$PWD/$path ;;
-	esac
-	if [ ! -x "$path" ] && [ -x "${path%/*}/$2/${path##*/}" ]; then
-		path=${path%/*}/$2/${path##*/}
-	fi
-	echo "$path"
-}
-
 # Outside the namespace: the npm registry is reachable only from here.
 bt_prepare() {
 	local need
@@ -195,8 +180,8 @@ bt_inside() {
 	return "$BT_STATUS"
 }
 
-SVCCERTD=$(bt_binary "${SVCCERTD:-$REPO/build/svccertd}" src/daemon)
-SVCCERT=$(bt_binary "${SVCCERT:-$REPO/build/svccert}" src/cli)
+SVCCERTD=$(it_program "${SVCCERTD:-$REPO/build/svccertd}")
+SVCCERT=$(it_program "${SVCCERT:-$REPO/build/svccert}")
 export SVCCERTD SVCCERT BROWSER_KEEP
 
 if [ "${1:-}" = --inside ]; then

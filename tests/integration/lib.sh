@@ -19,6 +19,14 @@ declare -A IT_ENDPOINTS=(
 	[pure-ftpd]="2121:ftp"
 )
 
+# it_program PATH: PATH made absolute (callers may name build/svccert)
+it_program() {
+	case $1 in
+	/*) echo "$1" ;;
+	*) echo "$PWD/$1" ;;
+	esac
+}
+
 it_bail() {
 	echo "Bail out! $*"
 	exit 2

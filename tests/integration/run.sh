@@ -14,20 +14,10 @@
 
 IT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$IT_DIR/../.." && pwd)
-SVCCERT=${SVCCERT:-$REPO/build/svccert}
-case $SVCCERT in
-/*) ;;
-*) SVCCERT=$PWD/$SVCCERT ;;
-esac
-# Meson puts the binary in BUILD/src/cli; BUILD/svccert is what callers
-# (scripts/test.sh) name.
-if [ ! -x "$SVCCERT" ] && [ "${SVCCERT##*/}" = svccert ] &&
-    [ -x "${SVCCERT%/*}/src/cli/svccert" ]; then
-	SVCCERT=${SVCCERT%/*}/src/cli/svccert
-fi
 
 # shellcheck source=lib.sh
 . "$IT_DIR/lib.sh"
+SVCCERT=$(it_program "${SVCCERT:-$REPO/build/svccert}")
 
 # ---------------------------------------------------------------------
 # Helpers the scenarios share
